@@ -1,0 +1,1 @@
+"""Verification harness for the cert_notification_log migration."""

@@ -1,0 +1,54 @@
+"""What every backend provides: a running PostgreSQL server and how to reach it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+
+@dataclass
+class Server:
+    """A running server. `host` is a unix-socket directory or 127.0.0.1."""
+
+    kind: str  # embedded | container | external
+    host: str
+    port: int
+    superuser: str
+    password: str | None = None
+    bindir: str | None = None  # where psql / pg_dump for this server live
+    startup_seconds: float = 0.0
+    details: dict[str, str] = field(default_factory=dict)
+
+    def conninfo(self, dbname: str, user: str | None = None) -> str:
+        user = user or self.superuser
+        parts = [f"host={self.host}", f"port={self.port}", f"dbname={dbname}", f"user={user}"]
+        if self.password:
+            parts.append(f"password={self.password}")
+        return " ".join(parts)
+
+    def url(self, dbname: str, user: str | None = None) -> str:
+        user = user or self.superuser
+        auth = quote(user) + (f":{quote(self.password)}" if self.password else "")
+        if self.host.startswith("/"):
+            return f"postgresql://{auth}@/{dbname}?host={quote(self.host)}&port={self.port}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
+
+    def client_env(self, dbname: str, user: str | None = None) -> dict[str, str]:
+        """Environment for psql / pg_dump / pg_prove, so no secret lands on a command line."""
+        env = dict(os.environ)
+        for key in ("PGSERVICE", "PGOPTIONS", "PGPASSFILE"):
+            env.pop(key, None)
+        env.update(PGHOST=self.host, PGPORT=str(self.port), PGDATABASE=dbname, PGUSER=user or self.superuser)
+        if self.password:
+            env["PGPASSWORD"] = self.password
+        else:
+            env.pop("PGPASSWORD", None)
+        return env
+
+    def tool(self, name: str) -> str:
+        if self.bindir:
+            path = os.path.join(self.bindir, name)
+            if os.access(path, os.X_OK):
+                return path
+        return name

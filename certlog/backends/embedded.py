@@ -1,0 +1,124 @@
+"""The embedded default: local PostgreSQL binaries, a throwaway cluster in a temp dir.
+
+Unix socket only (no TCP listener), fsync off, C.UTF-8. When running as root the
+cluster belongs to the `postgres` OS user, since PostgreSQL refuses to run as root.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from certlog.backends.base import Server
+from certlog.errors import ExecutableMissing, ServerStartFailed
+
+SUPERUSER = "supabase_admin"
+PORT = 5432  # only names the socket file inside our own socket directory
+
+
+def find_bindir(major: int, override: str | None = None) -> str:
+    searched: list[str] = []
+    candidates = [override] if override else []
+    candidates.append(f"/usr/lib/postgresql/{major}/bin")
+    pg_config = shutil.which("pg_config")
+    if pg_config and not override:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if out.returncode == 0:
+            candidates.append(out.stdout.strip())
+    for bindir in candidates:
+        searched.append(bindir)
+        postgres = os.path.join(bindir, "postgres")
+        if os.access(postgres, os.X_OK) and server_major(postgres) == major:
+            return bindir
+    others = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    raise ExecutableMissing.not_found(
+        f"PostgreSQL {major} server binaries",
+        searched,
+        f"install postgresql-{major} (Debian) or set CERTLOG_PG_BINDIR"
+        + (f"; other majors found: {', '.join(others)} (set CERTLOG_PG_MAJOR)" if others else ""),
+    )
+
+
+def server_major(postgres: str) -> int | None:
+    out = subprocess.run([postgres, "--version"], capture_output=True, text=True)
+    try:
+        return int(out.stdout.split()[-1].split(".")[0])
+    except (IndexError, ValueError):
+        return None
+
+
+def _run_as() -> dict:
+    if os.geteuid() != 0:
+        return {}
+    try:
+        pw = pwd.getpwnam("postgres")
+    except KeyError:
+        raise ExecutableMissing(
+            "running as root but there is no 'postgres' OS user to own the cluster; "
+            "create one (useradd --system postgres) or run as an ordinary user"
+        ) from None
+    return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+
+
+@contextmanager
+def embedded_server(*, major: int = 15, bindir: str | None = None):
+    bindir = find_bindir(major, bindir)
+    as_owner = _run_as()
+    base = Path(tempfile.mkdtemp(prefix="certlog-pg-"))
+    data, log = base / "data", base / "server.log"
+    if as_owner:
+        os.chown(base, as_owner["user"], as_owner["group"])
+    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": str(base)}
+    started = time.perf_counter()
+    try:
+        _check(
+            [f"{bindir}/initdb", "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
+             "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
+            as_owner, env, "initdb failed", log,
+        )
+        options = (
+            f"-F -k {base} -p {PORT} -c listen_addresses='' -c shared_buffers=256MB "
+            "-c full_page_writes=off -c max_connections=120"
+        )
+        _check(
+            [f"{bindir}/pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"],
+            as_owner, env, "the embedded server did not start", log,
+        )
+        server = Server(
+            kind="embedded", host=str(base), port=PORT, superuser=SUPERUSER, bindir=bindir,
+            startup_seconds=time.perf_counter() - started,
+            details={"data_directory": str(data), "log": str(log)},
+        )
+        yield server
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                [f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
+                capture_output=True, env=env, **as_owner,
+            )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def restart(server: Server, *, mode: str = "immediate") -> None:
+    """Stop the server abruptly (as a crash would) and start it again on the same data."""
+    data = server.details["data_directory"]
+    as_owner = _run_as()
+    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": server.host}
+    log = Path(server.details["log"])
+    _check([f"{server.bindir}/pg_ctl", "-D", data, "-m", mode, "-w", "stop"], as_owner, env, "stop failed", log)
+    _check([f"{server.bindir}/pg_ctl", "-D", data, "-l", str(log), "-w", "-t", "60", "start"],
+           as_owner, env, "restart failed", log)
+
+
+def _check(argv, as_owner, env, what, log: Path) -> None:
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, **as_owner)
+    if out.returncode != 0:
+        tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        raise ServerStartFailed(f"{what}: {' '.join(argv[:2])} exited {out.returncode}\n{out.stderr.strip()}", tail)

@@ -1,0 +1,48 @@
+"""Real psql and pg_dump against a server: SQL files, \\d+ output, schema dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from certlog.backends.base import Server
+from certlog.errors import SqlScriptFailed
+
+
+def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None,
+             variables: dict[str, str] | None = None) -> str:
+    """Run one SQL file in a single transaction; on any error nothing of it stays."""
+    argv = [server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(path)]
+    for key, value in (variables or {}).items():
+        argv[1:1] = ["-v", f"{key}={value}"]
+    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
+    if out.returncode != 0:
+        raise SqlScriptFailed(path.name, out.stderr, out.returncode)
+    return out.stdout
+
+
+def run_command(server: Server, dbname: str, command: str, *, user: str | None = None) -> str:
+    argv = [server.tool("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-c", command]
+    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
+    if out.returncode != 0:
+        raise SqlScriptFailed(command, out.stderr, out.returncode)
+    return out.stdout
+
+
+def describe(server: Server, dbname: str, table: str = "public.cert_notification_log") -> str:
+    """The real `\\d+` output of a table, as a reviewer would see it in psql."""
+    return run_command(server, dbname, rf"\d+ {table}")
+
+
+def schema_dump(server: Server, dbname: str) -> str:
+    argv = [server.tool("pg_dump"), "--schema-only"]
+    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname))
+    if out.returncode != 0:
+        raise SqlScriptFailed("pg_dump --schema-only", out.stderr, out.returncode)
+    # pg_dump 15.14+ brackets the dump with \restrict <random key>; the key differs per run.
+    return "".join(line for line in out.stdout.splitlines(True) if not line.startswith(("\\restrict ", "\\unrestrict ")))
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
