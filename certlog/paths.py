@@ -17,8 +17,3 @@ def migration_files(directory: Path = MIGRATIONS) -> list[Path]:
     if not files:
         raise FileNotFoundError(f"no migration found in {directory}")
     return files
-
-
-def query(name: str) -> str:
-    """The text of a query kept in certlog/sql/<name>.sql."""
-    return (SQL / f"{name}.sql").read_text()

@@ -15,7 +15,8 @@ from pathlib import Path
 from certlog import databases, psql, standin
 from certlog.backends.base import Server
 from certlog.config import Settings
-from certlog.paths import migration_files, query
+from certlog import queries
+from certlog.paths import migration_files
 from certlog.seed import SeedReport, seed
 
 BASE_DB = "certlog_base"
@@ -65,8 +66,8 @@ def apply_migrations(server: Server, dbname: str, files: list[Path] | None = Non
 
 
 def fingerprint(conn) -> Fingerprint:
-    rows, checksum = conn.execute(query("table_fingerprint")).fetchone()
-    return Fingerprint(rows, checksum)
+    found = queries.one(conn, "table_fingerprint")
+    return Fingerprint(found["row_count"], found["checksum"])
 
 
 def build_base(server: Server) -> None:

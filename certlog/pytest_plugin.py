@@ -1,0 +1,156 @@
+"""Fixtures and hooks: one server and one set of migrated, seeded templates per session.
+
+Tests say which requirement they prove with @pytest.mark.requirement("AC-1", ...);
+at the end the outcome of every test and the evidence recorded are saved to
+<report dir>/results.json, which the evidence report and the verdicts are built from.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from certlog import databases, prepare, queries
+from certlog.backends import start_server
+from certlog.config import PRIVILEGE_MODES, Settings
+from certlog.errors import CertlogError
+from certlog.evidence import Evidence, save
+from certlog.postgrest import postgrest_session
+from certlog.requirements import catalogue
+
+RESULTS_FILE = "results.json"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
+    config._certlog_tests = []
+    config._certlog_evidence = Evidence()
+
+
+def pytest_collection_modifyitems(config, items):
+    known = catalogue()
+    for item in items:
+        for marker in item.iter_markers("requirement"):
+            unknown = [r for r in marker.args if r not in known]
+            if unknown:
+                raise pytest.UsageError(f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        outcome = report.outcome if report.when == "call" else ("skipped" if report.skipped else "error")
+        item.config._certlog_tests.append({
+            "nodeid": item.nodeid,
+            "outcome": outcome,
+            "requirements": requirements,
+            "doc": ((item.function.__doc__ or "").strip().splitlines() or [""])[0] if hasattr(item, "function") else "",
+            "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
+        })
+    return report
+
+
+def pytest_sessionfinish(session, exitstatus):
+    settings = Settings.from_env()
+    save(settings.report_dir / RESULTS_FILE, session.config._certlog_evidence, session.config._certlog_tests)
+
+
+def _say(config, message: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"certlog: {message}")
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except CertlogError as exc:
+        pytest.exit(f"certlog: {exc}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def evidence(request) -> Evidence:
+    return request.config._certlog_evidence
+
+
+@pytest.fixture(scope="session")
+def server(settings, evidence, request):
+    _say(request.config, f"starting PostgreSQL (backend: {settings.backend})")
+    try:
+        with start_server(settings) as srv:
+            with databases.connect(srv, "postgres") as conn:
+                version = conn.execute("select version()").fetchone()[0]
+            evidence.record("server", {"kind": srv.kind, "version": version, "startup_seconds": srv.startup_seconds,
+                                       **srv.details})
+            _say(request.config, f"{srv.kind} server ready in {srv.startup_seconds:.2f}s: {version}")
+            yield srv
+    except CertlogError as exc:
+        pytest.exit(f"certlog: {exc}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def templates(server, settings, evidence, request) -> dict[str, prepare.PreparedTemplate]:
+    try:
+        prepare.build_base(server)
+        built = {mode: prepare.build_template(server, settings, mode, progress=lambda m: _say(request.config, m))
+                 for mode in PRIVILEGE_MODES}
+    except CertlogError as exc:
+        pytest.exit(f"certlog: preparing the databases failed: {exc}", returncode=3)
+    evidence.record("templates", {mode: {
+        "seed": t.seed, "migrate_seconds": t.migrate_seconds,
+        "idempotency": {k: v for k, v in vars(t.idempotency).items() if not k.endswith("_dump")}
+        | {"schema_identical": t.idempotency.schema_identical, "rows_kept": t.idempotency.rows_kept},
+    } for mode, t in built.items()})
+    return built
+
+
+@pytest.fixture(scope="session")
+def shared_dbs(server, templates) -> dict[str, str]:
+    """One clone per privilege mode, shared by every test that rolls back what it does."""
+    names = {}
+    for mode, template in templates.items():
+        names[mode] = f"certlog_shared_{mode}"
+        databases.drop_database(server, names[mode])
+        databases.create_database(server, names[mode], template=template.name)
+    return names
+
+
+@pytest.fixture(scope="session")
+def db(shared_dbs) -> str:
+    """The shared database in the legacy (auto-expose) privilege mode: the riskier one."""
+    return shared_dbs["legacy"]
+
+
+@pytest.fixture
+def fresh_db(server, templates):
+    """A private clone of the legacy template, for tests that commit."""
+    name = f"certlog_t_{uuid.uuid4().hex[:12]}"
+    databases.create_database(server, name, template=templates["legacy"].name)
+    yield name
+    databases.drop_database(server, name)
+
+
+@pytest.fixture
+def superuser(server, db):
+    """A superuser connection to the shared database; everything it does is rolled back."""
+    with databases.connect(server, db) as conn:
+        yield conn
+        conn.rollback()
+
+
+@pytest.fixture
+def postgrest(server, db):
+    """Requests as PostgREST makes them (authenticator + role switch), rolled back by default."""
+    with postgrest_session(server, db) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def sample(server, db) -> dict:
+    """A seeded log row, its certification's row count, and coordinators of its chapter and of another."""
+    with databases.connect(server, db) as conn:
+        return queries.one(conn, "sample_notification")

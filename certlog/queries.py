@@ -1,0 +1,23 @@
+"""Run the queries kept as .sql files in certlog/sql/."""
+
+from __future__ import annotations
+
+from psycopg.rows import dict_row
+
+from certlog.paths import SQL
+
+
+def text(name: str) -> str:
+    return (SQL / f"{name}.sql").read_text()
+
+
+def rows(conn, name: str, params=None) -> list[dict]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(text(name), params).fetchall()
+
+
+def one(conn, name: str, params=None) -> dict:
+    found = rows(conn, name, params)
+    if len(found) != 1:
+        raise LookupError(f"{name}.sql returned {len(found)} rows, expected exactly one")
+    return found[0]

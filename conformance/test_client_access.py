@@ -1,0 +1,76 @@
+"""AC-5, SEC-1, SEC-2, PLAT-1: anon and authenticated can do nothing, in both default-privilege modes.
+
+Requests are made as PostgREST makes them: logged in as authenticator, role switched
+with set_config inside the transaction. Never as a superuser, owner or BYPASSRLS role.
+"""
+
+import psycopg
+import pytest
+
+from certlog import databases
+from certlog.config import PRIVILEGE_MODES
+from certlog.postgrest import claims, postgrest_session
+
+OPERATIONS = {
+    "SELECT": "select * from public.cert_notification_log limit 1",
+    "INSERT": ("insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
+               "idempotency_key) values (%(certification_id)s, 'expired', %(recipient_id)s, repeat('a', 64))"),
+    "UPDATE": "update public.cert_notification_log set notification_type = 'expired'",
+    "DELETE": "delete from public.cert_notification_log",
+    "TRUNCATE": "truncate public.cert_notification_log",
+}
+
+
+def _claims(role, sample):
+    return claims(role, sub=sample["own_coordinator"]) if role == "authenticated" else claims(role)
+
+
+@pytest.mark.requirement("AC-5", "SEC-1", "SEC-2", "PLAT-1")
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize("role", ["anon", "authenticated"])
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_client_role_is_refused(server, shared_dbs, sample, mode, role, operation, evidence):
+    with postgrest_session(server, shared_dbs[mode]) as api, api.request(role, _claims(role, sample)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+            conn.execute(OPERATIONS[operation], sample)
+    matrix = evidence.get("observed_privileges", {})
+    matrix.setdefault(mode, {}).setdefault(role, {})[operation] = f"refused ({caught.value.sqlstate})"
+    evidence.record("observed_privileges", matrix)
+
+
+@pytest.mark.requirement("AC-5", "SEC-1")
+def test_rls_hides_every_row_even_if_a_grant_slips_in(server, fresh_db, sample):
+    """Defence in depth: with a stray GRANT, RLS (no policy) still shows an authenticated user nothing."""
+    with databases.connect(server, fresh_db, user="postgres", autocommit=True) as owner:
+        owner.execute("grant select, insert on public.cert_notification_log to authenticated")
+    with postgrest_session(server, fresh_db) as api, \
+            api.request("authenticated", _claims("authenticated", sample)) as conn:
+        visible = conn.execute("select count(*) from public.cert_notification_log").fetchone()[0]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+            conn.execute(OPERATIONS["INSERT"], sample)
+    assert visible == 0
+    assert "row-level security" in str(caught.value)
+
+
+@pytest.mark.requirement("AC-5", "SEC-2")
+@pytest.mark.parametrize("operation", ["UPDATE", "DELETE", "TRUNCATE"])
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_service_role_cannot_change_or_remove_rows(server, shared_dbs, sample, mode, operation, evidence):
+    with postgrest_session(server, shared_dbs[mode]) as api, api.request("service_role") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+            conn.execute(OPERATIONS[operation], sample)
+    matrix = evidence.get("observed_privileges", {})
+    matrix.setdefault(mode, {}).setdefault("service_role", {})[operation] = f"refused ({caught.value.sqlstate})"
+    evidence.record("observed_privileges", matrix)
+
+
+@pytest.mark.requirement("AC-5", "SEC-2", "PLAT-1")
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_service_role_can_insert_and_read(server, shared_dbs, sample, mode, evidence):
+    with postgrest_session(server, shared_dbs[mode]) as api, api.request("service_role") as conn:
+        inserted = conn.execute(OPERATIONS["INSERT"] + " returning id", sample).fetchall()
+        read = conn.execute(OPERATIONS["SELECT"]).fetchall()
+    assert (len(inserted), len(read)) == (1, 1)
+    matrix = evidence.get("observed_privileges", {})
+    matrix.setdefault(mode, {}).setdefault("service_role", {}).update(SELECT="allowed", INSERT="allowed")
+    evidence.record("observed_privileges", matrix)

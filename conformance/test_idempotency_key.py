@@ -1,0 +1,64 @@
+"""IMPL-1, SEC-3: the key function and its Python twin agree with the shared vectors; keys carry no PII."""
+
+import csv
+from datetime import date
+
+import psycopg
+import pytest
+
+from certlog import queries
+from certlog.keys import idempotency_key
+from certlog.paths import DATA, PGTAP_TESTS
+
+VECTORS = list(csv.DictReader((DATA / "idempotency_key_vectors.csv").open()))
+
+
+def _sql_key(conn, vector):
+    return queries.one(conn, "idempotency_key", {
+        "certification_id": vector["certification_id"], "notification_type": vector["notification_type"],
+        "scheduled_on": date.fromisoformat(vector["scheduled_on"])})["key"]
+
+
+@pytest.mark.requirement("IMPL-1", "SEC-3")
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v['notification_type']}-{v['scheduled_on']}")
+def test_sql_function_matches_the_vector(superuser, vector):
+    assert _sql_key(superuser, vector) == vector["idempotency_key"]
+
+
+@pytest.mark.requirement("IMPL-1", "SEC-3")
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"{v['notification_type']}-{v['scheduled_on']}")
+def test_python_twin_matches_the_vector(vector):
+    key = idempotency_key(vector["certification_id"], vector["notification_type"],
+                          date.fromisoformat(vector["scheduled_on"]))
+    assert key == vector["idempotency_key"]
+
+
+@pytest.mark.requirement("IMPL-1")
+def test_sql_function_ignores_the_sessions_date_style(superuser):
+    superuser.execute("set local datestyle = 'SQL, DMY'")
+    assert _sql_key(superuser, VECTORS[0]) == VECTORS[0]["idempotency_key"]
+
+
+@pytest.mark.requirement("IMPL-1")
+def test_pgtap_tests_check_every_shared_vector():
+    pgtap = "".join(p.read_text() for p in PGTAP_TESTS.glob("*.sql"))
+    missing = [v["idempotency_key"] for v in VECTORS if v["idempotency_key"] not in pgtap]
+    assert missing == []
+
+
+@pytest.mark.requirement("SEC-3")
+@pytest.mark.parametrize("key", [
+    "jane.doe@example.org:expired:2026-11-25",
+    "3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93:expired:2026-11-25",
+    "E55278ADC9EB953C1166D4A0E3EF35C13F766DD2FA4470645CFAEDA6F58D5C3E",
+    "e55278adc9eb953c1166d4a0e3ef35c13f766dd2fa4470645cfaeda6f58d5c3",
+    "e55278adc9eb953c1166d4a0e3ef35c13f766dd2fa4470645cfaeda6f58d5c3e0",
+    " e55278adc9eb953c1166d4a0e3ef35c13f766dd2fa4470645cfaeda6f58d5c3",
+], ids=["email", "plain-text", "upper-case", "too-short", "too-long", "padded"])
+def test_a_key_that_is_not_64_lowercase_hex_is_rejected(superuser, sample, key):
+    with pytest.raises(psycopg.errors.CheckViolation) as caught:
+        superuser.execute(
+            "insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
+            "idempotency_key) values (%s, 'expired', %s, %s)",
+            (sample["certification_id"], sample["recipient_id"], key))
+    assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_format_check"

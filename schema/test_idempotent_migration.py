@@ -1,0 +1,32 @@
+"""AC-7, PLAT-1: applied twice as postgres, the schema dump is identical and no row is lost."""
+
+import difflib
+
+import pytest
+
+from certlog.config import PRIVILEGE_MODES
+
+
+@pytest.mark.requirement("AC-7", "PLAT-1")
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_second_apply_leaves_the_schema_dump_identical(templates, mode):
+    proof = templates[mode].idempotency
+    diff = "".join(difflib.unified_diff(proof.first_dump.splitlines(True), proof.second_dump.splitlines(True),
+                                        "after first apply", "after second apply"))
+    assert proof.schema_identical, diff
+
+
+@pytest.mark.requirement("AC-7")
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_second_apply_keeps_every_row_unchanged(templates, mode):
+    proof = templates[mode].idempotency
+    assert proof.before_second_apply.rows == templates[mode].seed.log_rows
+    assert proof.after_second_apply == proof.before_second_apply
+
+
+@pytest.mark.requirement("PLAT-1")
+def test_migration_ran_as_a_role_without_superuser_rights(superuser):
+    owner, is_super = superuser.execute(
+        "select c.relowner::regrole::text, r.rolsuper from pg_class c join pg_roles r on r.oid = c.relowner "
+        "where c.oid = 'public.cert_notification_log'::regclass").fetchone()
+    assert (owner, is_super) == ("postgres", False)
