@@ -154,3 +154,18 @@ def sample(server, db) -> dict:
     """A seeded log row, its certification's row count, and coordinators of its chapter and of another."""
     with databases.connect(server, db) as conn:
         return queries.one(conn, "sample_notification")
+
+
+@pytest.fixture(scope="session")
+def pgtap_runs(server, db, evidence) -> dict:
+    """Every supabase/tests file, run once against the shared database (pgTAP created as supabase test db does)."""
+    from certlog import pgtap
+    from certlog.paths import PGTAP_TESTS
+
+    version = pgtap.ensure_extension(server, db)
+    runs = {path.name: pgtap.run_file(server, db, path) for path in sorted(PGTAP_TESTS.glob("*.sql"))}
+    evidence.record("pgtap", {"version": version, "files": {
+        name: {"planned": r.planned, "ran": len(r.results), "passed": r.passed, "failed": r.failed, "bail": r.bail,
+               "failures": [f"#{x.number} {x.description}" for x in r.results if not x.ok]}
+        for name, r in runs.items()}})
+    return runs

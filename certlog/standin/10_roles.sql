@@ -31,3 +31,6 @@ grant anon, authenticated, service_role to postgres;
 
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
+
+-- Supabase sets this for postgres, so that extensions (pgTAP among them) resolve unqualified.
+alter role postgres set search_path to "$user", public, extensions;
