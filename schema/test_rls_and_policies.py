@@ -8,8 +8,10 @@ CLIENT_ROLES = {"anon", "authenticated", "public"}
 
 
 @pytest.mark.requirement("AC-5", "PLAT-2")
-def test_row_level_security_is_enabled(superuser):
-    assert queries.one(superuser, "rls_status")["rls_enabled"] is True
+def test_row_level_security_is_enabled(superuser, evidence):
+    status = queries.one(superuser, "rls_status")
+    evidence.record("rls_status", status)
+    assert status["rls_enabled"] is True
 
 
 @pytest.mark.requirement("SEC-1")

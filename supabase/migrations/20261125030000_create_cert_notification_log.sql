@@ -22,6 +22,11 @@
 --
 --   A returned row means "send now"; no row means "already sent".
 
+-- The foreign keys briefly lock public.users and public.peer_mentor_certifications
+-- against writes: give up rather than queue behind a long transaction.
+set lock_timeout = '5s';
+set statement_timeout = '1min';
+
 create table if not exists public.cert_notification_log (
   id uuid not null default gen_random_uuid(),
   certification_id uuid not null,
@@ -161,3 +166,6 @@ comment on column public.cert_notification_log.idempotency_key is
   'the date being the scheduled run date (UTC), not the send time; compute it with '
   'public.cert_notification_idempotency_key(). 64 hex characters, never PII. '
   'Insert with ON CONFLICT (idempotency_key) DO NOTHING.';
+
+reset lock_timeout;
+reset statement_timeout;

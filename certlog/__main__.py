@@ -1,0 +1,5 @@
+import sys
+
+from certlog.cli import main
+
+sys.exit(main())

@@ -1,0 +1,100 @@
+"""certlog: the main job (verify) and its helpers.
+
+  certlog verify    run every check on the embedded default (or CERTLOG_* backend),
+                    write reports/evidence.md and .html, print each requirement's
+                    verdict, exit non-zero if any fails
+  certlog pgprove   run supabase/tests with pg_prove exactly as `supabase test db` does
+  certlog report    rebuild the evidence report from the last run's results
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from certlog.config import Settings
+from certlog.errors import CertlogError
+from certlog.paths import ROOT
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="certlog", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="the full verification and its evidence report")
+    verify.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+    sub.add_parser("pgprove", help="pg_prove on supabase/tests, as supabase test db runs it")
+    sub.add_parser("report", help="rebuild reports/evidence.* from reports/results.json")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "verify":
+            return _verify(settings, args.pytest_args)
+        if args.command == "pgprove":
+            return _pgprove(settings)
+        return _report(settings)
+    except CertlogError as exc:
+        print(f"certlog: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _verify(settings: Settings, extra: list[str]) -> int:
+    import pytest
+
+    from certlog import lint
+
+    started = time.perf_counter()
+    os.chdir(ROOT)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    code = pytest.main(["-p", "no:cacheprovider", "schema", "conformance",
+                        f"--junitxml={settings.report_dir / 'junit-verify.xml'}", *extra])
+    lint_results = lint.run_all()
+    return _report(settings, lint_results=lint_results, wall_seconds=time.perf_counter() - started,
+                   pytest_exit=int(code))
+
+
+def _report(settings: Settings, *, lint_results=None, wall_seconds=None, pytest_exit=None) -> int:
+    from certlog import report
+    from certlog.evidence import load
+    from certlog.pytest_plugin import RESULTS_FILE
+    from certlog.verdicts import requirement_verdicts, table
+
+    results_path = settings.report_dir / RESULTS_FILE
+    if not results_path.exists():
+        print(f"certlog: no results at {results_path}; run `certlog verify` first", file=sys.stderr)
+        return 2
+    results = load(results_path)
+    verdicts = requirement_verdicts(results["tests"])
+    paths = report.write(settings.report_dir, results, verdicts, lint_results=lint_results,
+                         wall_seconds=wall_seconds)
+    lint_ok = all(r.ok for r in lint_results or [])
+    passed = sum(v.passed for v in verdicts)
+    print("\nRequirement verdicts\n" + table(verdicts))
+    for result in lint_results or []:
+        print(f"{'PASS' if result.ok else 'FAIL':<11} lint: {result.name}")
+    print(f"\n{passed} of {len(verdicts)} requirements pass; evidence: {', '.join(str(p) for p in paths)}")
+    ok = passed == len(verdicts) and lint_ok and pytest_exit in (None, 0)
+    if pytest_exit not in (None, 0):
+        print(f"certlog: pytest exited {pytest_exit}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _pgprove(settings: Settings) -> int:
+    from certlog import pgtap, prepare
+    from certlog.backends import start_server
+    from certlog.paths import PGTAP_TESTS
+
+    with start_server(settings) as server:
+        prepare.build_base(server)
+        template = prepare.build_template(server, settings, "legacy", progress=lambda m: print(m, flush=True))
+        pgtap.ensure_extension(server, template.name)
+        out = pgtap.pg_prove(server, template.name, PGTAP_TESTS)
+    print(out.stdout, end="")
+    print(out.stderr, end="", file=sys.stderr)
+    return out.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Each requirement's verdict from the saved test outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from certlog.requirements import PASS, Requirement, catalogue, verdict
+
+
+@dataclass(frozen=True)
+class RequirementVerdict:
+    requirement: Requirement
+    verdict: str
+    tests: list[dict]
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == PASS
+
+
+def requirement_verdicts(tests: list[dict]) -> list[RequirementVerdict]:
+    out = []
+    for req in catalogue().values():
+        proving = [t for t in tests if req.id in t["requirements"]]
+        out.append(RequirementVerdict(req, verdict([t["outcome"] for t in proving]), proving))
+    return out
+
+
+def table(verdicts: list[RequirementVerdict]) -> str:
+    width = max(len(v.requirement.id) for v in verdicts)
+    lines = []
+    for v in verdicts:
+        failing = [t["nodeid"] for t in v.tests if t["outcome"] != "passed"]
+        line = f"{v.verdict:<11} {v.requirement.id:<{width}}  {v.requirement.text[:90]}"
+        lines.append(line + "".join(f"\n{'':>12}{'':<{width}}  x {n}" for n in failing[:5]))
+    return "\n".join(lines)
