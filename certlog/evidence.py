@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, is_dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -12,7 +12,7 @@ class Evidence:
     """A dict of named measurements, filled by fixtures and tests, saved as JSON at the end."""
 
     def __init__(self) -> None:
-        self.items: dict[str, object] = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.items: dict[str, object] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
     def record(self, key: str, value: object) -> None:
         self.items[key] = _plain(value)

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from certlog import databases, psql, standin
+from certlog import databases, psql, queries, standin
 from certlog.backends.base import Server
 from certlog.config import Settings
-from certlog import queries
 from certlog.paths import migration_files
 from certlog.seed import SeedReport, seed
 

@@ -34,7 +34,8 @@ def pytest_collection_modifyitems(config, items):
         for marker in item.iter_markers("requirement"):
             unknown = [r for r in marker.args if r not in known]
             if unknown:
-                raise pytest.UsageError(f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
+                raise pytest.UsageError(
+                    f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -120,7 +120,8 @@ def _privileges(ev) -> str:
                 expected = "grant" if privilege in EXPECTED.get(role, set()) else "none"
                 granted = catalog.get((role, privilege))
                 seen = observed.get(mode, {}).get(role, {}).get(privilege, "not tried")
-                ok = granted == (expected == "grant") and seen.startswith("allowed" if expected == "grant" else "refused")
+                wanted = "allowed" if expected == "grant" else "refused"
+                ok = granted == (expected == "grant") and seen.startswith(wanted)
                 catalog_word = {True: "grant", False: "none", None: "?"}[granted]
                 cells.append(f"{'✅' if ok else '❌'} expected {expected}; catalog {catalog_word}; {seen}")
             rows.append(cells)

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from faker import Faker
 
@@ -78,7 +78,7 @@ def plan(rows: int, seed: int) -> SeedPlan:
             recipient = mentor_id
             if notification_type == "expired" and rng.random() < 0.5:
                 recipient = rng.choice(coordinators[chapter])
-            sent_at = datetime(scheduled_on.year, scheduled_on.month, scheduled_on.day, 2, 0, tzinfo=timezone.utc)
+            sent_at = datetime(scheduled_on.year, scheduled_on.month, scheduled_on.day, 2, 0, tzinfo=UTC)
             sent_at += timedelta(seconds=rng.randint(0, 900), microseconds=rng.randint(0, 999_999))
             out.log_rows.append(
                 (new_uuid(), cert_id, notification_type, sent_at, recipient,
@@ -91,10 +91,10 @@ def load(conn, data: SeedPlan, *, progress: Callable[[str, int, int], None] | No
     """COPY the plan in, in one transaction, then ANALYZE."""
     targets = (
         ("public.users (id, email, full_name, role, chapter_id)", data.users),
-        ("public.peer_mentor_certifications (id, peer_mentor_id, chapter_id, certification_type, issued_on, expires_on)",
-         data.certifications),
-        ("public.cert_notification_log (id, certification_id, notification_type, sent_at, recipient_id, idempotency_key)",
-         data.log_rows),
+        ("public.peer_mentor_certifications"
+         " (id, peer_mentor_id, chapter_id, certification_type, issued_on, expires_on)", data.certifications),
+        ("public.cert_notification_log"
+         " (id, certification_id, notification_type, sent_at, recipient_id, idempotency_key)", data.log_rows),
     )
     with conn.transaction(), conn.cursor() as cur:
         for target, rows in targets:

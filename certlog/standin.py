@@ -32,4 +32,5 @@ def _set_login_passwords(server: Server, dbname: str) -> None:
     """A container only accepts password logins: give the login roles the session's password."""
     with connect(server, dbname, autocommit=True) as conn:
         for role in LOGIN_ROLES:
-            conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role), sql.Literal(server.password)))
+            statement = sql.SQL("alter role {} password {}")
+            conn.execute(statement.format(sql.Identifier(role), sql.Literal(server.password)))

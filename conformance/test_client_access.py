@@ -30,9 +30,9 @@ def _claims(role, sample):
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_client_role_is_refused(server, shared_dbs, sample, mode, role, operation, evidence):
-    with postgrest_session(server, shared_dbs[mode]) as api, api.request(role, _claims(role, sample)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
-            conn.execute(OPERATIONS[operation], sample)
+    with postgrest_session(server, shared_dbs[mode]) as api, api.request(role, _claims(role, sample)) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+        conn.execute(OPERATIONS[operation], sample)
     matrix = evidence.get("observed_privileges", {})
     matrix.setdefault(mode, {}).setdefault(role, {})[operation] = f"refused ({caught.value.sqlstate})"
     evidence.record("observed_privileges", matrix)
@@ -56,9 +56,9 @@ def test_rls_hides_every_row_even_if_a_grant_slips_in(server, fresh_db, sample):
 @pytest.mark.parametrize("operation", ["UPDATE", "DELETE", "TRUNCATE"])
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_service_role_cannot_change_or_remove_rows(server, shared_dbs, sample, mode, operation, evidence):
-    with postgrest_session(server, shared_dbs[mode]) as api, api.request("service_role") as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
-            conn.execute(OPERATIONS[operation], sample)
+    with postgrest_session(server, shared_dbs[mode]) as api, api.request("service_role") as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+        conn.execute(OPERATIONS[operation], sample)
     matrix = evidence.get("observed_privileges", {})
     matrix.setdefault(mode, {}).setdefault("service_role", {})[operation] = f"refused ({caught.value.sqlstate})"
     evidence.record("observed_privileges", matrix)

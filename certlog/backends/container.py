@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
@@ -71,7 +72,5 @@ def _log_tail(container) -> str:
 
 
 def _stop(container) -> None:
-    try:
+    with contextlib.suppress(Exception):  # teardown must not mask the real error
         container.stop()
-    except Exception:  # noqa: BLE001 - teardown must not mask the real error
-        pass
