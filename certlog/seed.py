@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,13 +25,35 @@ CERTIFICATION_TYPES = ("peer_mentor_basic", "peer_mentor_advanced", "first_aid",
 CHAPTERS = 40
 COORDINATORS_PER_CHAPTER = 2
 CERTIFICATIONS_PER_MENTOR = 1.3
+NAME_POOL = 500  # distinct first and last names drawn from Faker, then combined
 
 
 @dataclass
 class SeedPlan:
+    """Users and certifications in memory; log rows generated on demand, so COPY streams them while they are made."""
+
     users: list[tuple] = field(default_factory=list)
     certifications: list[tuple] = field(default_factory=list)
-    log_rows: list[tuple] = field(default_factory=list)
+    coordinators: dict = field(default_factory=dict)
+    rows: int = 0
+    seed: int = 0
+
+    def log_rows(self) -> Iterator[tuple]:
+        rng = random.Random(self.seed + 1)
+        emitted = 0
+        for cert_id, mentor_id, chapter, _type, _issued_on, expires_on in self.certifications:
+            for notification_type, days_before in SCHEDULE:
+                scheduled_on = expires_on - timedelta(days=days_before)
+                if scheduled_on > REFERENCE_DAY or emitted >= self.rows:
+                    break
+                recipient = mentor_id
+                if notification_type == "expired" and rng.random() < 0.5:
+                    recipient = rng.choice(self.coordinators[chapter])
+                sent_at = datetime(scheduled_on.year, scheduled_on.month, scheduled_on.day, 2, 0, tzinfo=UTC)
+                sent_at += timedelta(seconds=rng.randint(0, 900), microseconds=rng.randint(0, 999_999))
+                emitted += 1
+                yield (uuid.UUID(int=rng.getrandbits(128), version=4), cert_id, notification_type, sent_at,
+                       recipient, idempotency_key(cert_id, notification_type, scheduled_on))
 
 
 @dataclass(frozen=True)
@@ -42,74 +64,72 @@ class SeedReport:
     seconds: float
 
 
+def due_notifications(expires_on: date) -> int:
+    return sum(1 for _, days_before in SCHEDULE if expires_on - timedelta(days=days_before) <= REFERENCE_DAY)
+
+
 def plan(rows: int, seed: int) -> SeedPlan:
     rng = random.Random(seed)
     fake = Faker()
     fake.seed_instance(seed)
-    out = SeedPlan()
+    out = SeedPlan(rows=rows, seed=seed)
+    first_names = [fake.first_name() for _ in range(NAME_POOL)]
+    last_names = [fake.last_name() for _ in range(NAME_POOL)]
 
     def new_uuid() -> uuid.UUID:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
 
     def new_user(role: str, chapter: uuid.UUID) -> uuid.UUID:
         uid = new_uuid()
-        first, last = fake.first_name(), fake.last_name()
+        first, last = rng.choice(first_names), rng.choice(last_names)
         email = f"{first}.{last}.{len(out.users)}@example.org".lower()
         out.users.append((uid, email, f"{first} {last}", role, chapter))
         return uid
 
     chapters = [new_uuid() for _ in range(CHAPTERS)]
-    coordinators = {c: [new_user("coordinator", c) for _ in range(COORDINATORS_PER_CHAPTER)] for c in chapters}
+    out.coordinators = {c: [new_user("coordinator", c) for _ in range(COORDINATORS_PER_CHAPTER)] for c in chapters}
     mentor: tuple[uuid.UUID, uuid.UUID] | None = None
-    while len(out.log_rows) < rows:
+    planned = 0
+    while planned < rows:
         if mentor is None or rng.random() > CERTIFICATIONS_PER_MENTOR - 1:
             chapter = rng.choice(chapters)
             mentor = (new_user("peer_mentor", chapter), chapter)
         mentor_id, chapter = mentor
-        cert_id = new_uuid()
         expires_on = REFERENCE_DAY + timedelta(days=rng.randint(-730, 120))
-        out.certifications.append(
-            (cert_id, mentor_id, chapter, rng.choice(CERTIFICATION_TYPES), expires_on - timedelta(days=730), expires_on)
-        )
-        for notification_type, days_before in SCHEDULE:
-            scheduled_on = expires_on - timedelta(days=days_before)
-            if scheduled_on > REFERENCE_DAY or len(out.log_rows) >= rows:
-                break
-            recipient = mentor_id
-            if notification_type == "expired" and rng.random() < 0.5:
-                recipient = rng.choice(coordinators[chapter])
-            sent_at = datetime(scheduled_on.year, scheduled_on.month, scheduled_on.day, 2, 0, tzinfo=UTC)
-            sent_at += timedelta(seconds=rng.randint(0, 900), microseconds=rng.randint(0, 999_999))
-            out.log_rows.append(
-                (new_uuid(), cert_id, notification_type, sent_at, recipient,
-                 idempotency_key(cert_id, notification_type, scheduled_on))
-            )
+        out.certifications.append((new_uuid(), mentor_id, chapter, rng.choice(CERTIFICATION_TYPES),
+                                   expires_on - timedelta(days=730), expires_on))
+        planned += due_notifications(expires_on)
     return out
 
 
-def load(conn, data: SeedPlan, *, progress: Callable[[str, int, int], None] | None = None) -> None:
-    """COPY the plan in, in one transaction, then ANALYZE."""
+def load(conn, data: SeedPlan, *, progress: Callable[[str, int, int], None] | None = None) -> int:
+    """COPY the plan in, in one transaction, then ANALYZE. Returns the number of log rows."""
     targets = (
-        ("public.users (id, email, full_name, role, chapter_id)", data.users),
+        ("public.users (id, email, full_name, role, chapter_id)", data.users, len(data.users)),
         ("public.peer_mentor_certifications"
-         " (id, peer_mentor_id, chapter_id, certification_type, issued_on, expires_on)", data.certifications),
+         " (id, peer_mentor_id, chapter_id, certification_type, issued_on, expires_on)",
+         data.certifications, len(data.certifications)),
         ("public.cert_notification_log"
-         " (id, certification_id, notification_type, sent_at, recipient_id, idempotency_key)", data.log_rows),
+         " (id, certification_id, notification_type, sent_at, recipient_id, idempotency_key)",
+         data.log_rows(), data.rows),
     )
     with conn.transaction(), conn.cursor() as cur:
-        for target, rows in targets:
+        for target, rows, total in targets:
+            table = target.split(" ")[0]
+            done = 0
             with cur.copy(f"copy {target} from stdin") as copy:
-                for i, row in enumerate(rows, 1):
+                for done, row in enumerate(rows, 1):
                     copy.write_row(row)
-                    if progress and i % 100_000 == 0:
-                        progress(target.split(" ")[0], i, len(rows))
+                    if progress and done % 250_000 == 0:
+                        progress(table, done, total)
             if progress:
-                progress(target.split(" ")[0], len(rows), len(rows))
+                progress(table, done, total)
     conn.execute("analyze public.users, public.peer_mentor_certifications, public.cert_notification_log")
+    return done
 
 
 def seed(conn, rows: int, seed_value: int, *, progress=None) -> SeedReport:
     started = time.perf_counter()
     data = plan(rows, seed_value)
-    load(conn, data, progress=progress)
-    return SeedReport(len(data.users), len(data.certifications), len(data.log_rows), time.perf_counter() - started)
+    log_rows = load(conn, data, progress=progress)
+    return SeedReport(len(data.users), len(data.certifications), log_rows, time.perf_counter() - started)
