@@ -1,7 +1,7 @@
 # The two entry points (both do their own set-up first):
 #   make verify   the full verification on the embedded default: reports/evidence.md, exit 1 on any failed verdict
 #   make test     the test suite (tox: lint, schema + conformance, pgTAP through pg_prove)
-.PHONY: setup verify test bench
+.PHONY: setup verify test bench bench-compare
 
 setup:
 	@scripts/setup.sh
@@ -14,3 +14,6 @@ test: setup
 
 bench: setup
 	.venv/bin/tox -e bench
+
+bench-compare: setup
+	.venv/bin/tox -e bench-compare

@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     sub.add_parser("pgprove", help="pg_prove on supabase/tests, as supabase test db runs it")
     sub.add_parser("report", help="rebuild reports/evidence.* from reports/results.json")
+    bench = sub.add_parser("bench", help="run the benchmarks; scales from CERTLOG_BENCH_SCALES")
+    bench.add_argument("--compare", action="store_true",
+                       help="compare with this machine's saved baseline (save one if there is none)")
+    bench.add_argument("--fail", default=None, help="regression threshold, e.g. median:30%% (default)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -34,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(settings, args.pytest_args)
         if args.command == "pgprove":
             return _pgprove(settings)
+        if args.command == "bench":
+            return _bench(settings, compare=args.compare, fail=args.fail)
         return _report(settings)
     except CertlogError as exc:
         print(f"certlog: error: {exc}", file=sys.stderr)
@@ -79,6 +85,22 @@ def _report(settings: Settings, *, lint_results=None, wall_seconds=None, pytest_
     if pytest_exit not in (None, 0):
         print(f"certlog: pytest exited {pytest_exit}", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _bench(settings: Settings, *, compare: bool, fail: str | None) -> int:
+    import pytest
+
+    from certlog import benchmarks
+
+    os.chdir(ROOT)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    args, plan = benchmarks.pytest_args(settings.report_dir, compare=compare, fail=fail or benchmarks.DEFAULT_FAIL)
+    print(f"certlog bench: {plan}", flush=True)
+    code = int(pytest.main(args))
+    bench_json = settings.report_dir / "bench.json"
+    if bench_json.exists():
+        print(f"certlog bench: scale report {benchmarks.write_scale_report(bench_json, settings.report_dir / 'bench')}")
+    return code
 
 
 def _pgprove(settings: Settings) -> int:

@@ -75,10 +75,18 @@ def build_base(server: Server) -> None:
     standin.install_base(server, BASE_DB)
 
 
+def build_empty(server: Server, mode: str, name: str) -> None:
+    """Stand-in, privileges mode and migration, no rows: where seeding is measured."""
+    databases.drop_database(server, name)
+    databases.create_database(server, name, template=BASE_DB)
+    standin.set_privilege_mode(server, name, mode)
+    apply_migrations(server, name)
+
+
 def build_template(server: Server, settings: Settings, mode: str, *,
                    progress: Callable[[str], None] = lambda message: None,
-                   files: list[Path] | None = None) -> PreparedTemplate:
-    name = template_name(mode)
+                   files: list[Path] | None = None, name: str | None = None) -> PreparedTemplate:
+    name = name or template_name(mode)
     databases.drop_database(server, name)
     databases.create_database(server, name, template=BASE_DB)
     standin.set_privilege_mode(server, name, mode)

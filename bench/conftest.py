@@ -1,0 +1,62 @@
+"""Benchmark fixtures: the table at each requested scale, and what every benchmark records.
+
+Scales come from CERTLOG_BENCH_SCALES (comma-separated row counts, default the seed size,
+50 000); for example CERTLOG_BENCH_SCALES=50000,500000,5000000.
+"""
+
+import dataclasses
+import os
+
+import pytest
+
+from certlog import databases, plans, prepare
+from certlog.errors import ConfigError
+
+
+def _scales(default: int) -> list[int]:
+    raw = os.environ.get("CERTLOG_BENCH_SCALES", "")
+    try:
+        return sorted({int(x.replace("_", "")) for x in raw.split(",") if x.strip()}) or [default]
+    except ValueError:
+        raise ConfigError(f"CERTLOG_BENCH_SCALES={raw!r}: expected comma-separated row counts") from None
+
+
+def pytest_generate_tests(metafunc):
+    if "rows" in metafunc.fixturenames:
+        from certlog.config import Settings
+
+        scales = _scales(Settings.from_env().seed_rows)
+        metafunc.parametrize("rows", scales, ids=[f"{r}rows" for r in scales], scope="session")
+
+
+@pytest.fixture(scope="session")
+def scaled_db(rows, server, settings, shared_dbs, request) -> str:
+    """A database seeded with `rows` log rows (legacy privileges); benchmarks roll back what they write."""
+    if rows == settings.seed_rows:
+        return shared_dbs["legacy"]
+    name = f"certlog_scale_{rows}"
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    prepare.build_template(server, dataclasses.replace(settings, seed_rows=rows), "legacy", name=name,
+                           progress=lambda m: reporter.write_line(f"certlog: [{rows:,} rows] {m}"))
+    request.addfinalizer(lambda: databases.drop_database(server, name))
+    return name
+
+
+@pytest.fixture(scope="session")
+def server_version(server) -> str:
+    with databases.connect(server, "postgres") as conn:
+        return conn.execute("show server_version").fetchone()[0]
+
+
+@pytest.fixture
+def record(benchmark, server, server_version):
+    """record(rows=..., plan=...): the context every saved benchmark carries."""
+
+    def _record(*, rows: int, plan: dict | None = None, **extra):
+        benchmark.extra_info.update(rows=rows, postgresql=server_version, backend=server.kind, **extra)
+        if plan is not None:
+            scans = [n.node_type + (f" using {n.index}" if n.index else "")
+                     for n in plans.nodes(plan) if n.relation == "cert_notification_log" or n.index]
+            benchmark.extra_info["scan"] = "; ".join(scans)
+
+    return _record
