@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     sub.add_parser("pgprove", help="pg_prove on supabase/tests, as supabase test db runs it")
     sub.add_parser("report", help="rebuild reports/evidence.* from reports/results.json")
+    mutants = sub.add_parser("mutants", help="run the suite against every broken migration of mutants/catalogue.toml")
+    mutants.add_argument("--only", nargs="*", default=None, help="mutant ids to run (default: all)")
     bench = sub.add_parser("bench", help="run the benchmarks; scales from CERTLOG_BENCH_SCALES")
     bench.add_argument("--compare", action="store_true",
                        help="compare with this machine's saved baseline (save one if there is none)")
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(settings, args.pytest_args)
         if args.command == "pgprove":
             return _pgprove(settings)
+        if args.command == "mutants":
+            return _mutants(settings, args.only)
         if args.command == "bench":
             return _bench(settings, compare=args.compare, fail=args.fail)
         return _report(settings)
@@ -101,6 +105,29 @@ def _bench(settings: Settings, *, compare: bool, fail: str | None) -> int:
     if bench_json.exists():
         print(f"certlog bench: scale report {benchmarks.write_scale_report(bench_json, settings.report_dir / 'bench')}")
     return code
+
+
+def _mutants(settings: Settings, only: list[str] | None) -> int:
+    from certlog import mutants
+
+    chosen = mutants.catalogue()
+    if only:
+        unknown = set(only) - {m.id for m in chosen}
+        if unknown:
+            print(f"certlog: unknown mutant(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        chosen = [m for m in chosen if m.id in only]
+    control, outcomes = mutants.run_all(chosen, say=lambda m: print(m, flush=True))
+    text = mutants.markdown(control, outcomes)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    (settings.report_dir / "mutants.md").write_text(text)
+    killed = sum(o.killed for o in outcomes)
+    print(f"\nkill ratio: {killed}/{len(outcomes)} ({100 * killed / max(1, len(outcomes)):.0f}%); "
+          f"report: {settings.report_dir / 'mutants.md'}")
+    if control.killed:
+        print("certlog: the unmutated migration fails the suite, so no kill counts", file=sys.stderr)
+        return 1
+    return 0 if killed == len(outcomes) else 1
 
 
 def _pgprove(settings: Settings) -> int:

@@ -24,7 +24,7 @@ def squawk(directory: Path = MIGRATIONS) -> LintResult:
     executable = shutil.which("squawk") or shutil.which("squawk", path=str(Path(sys.executable).parent))
     if not executable:
         return LintResult(name, False, "squawk not found: pip install squawk-cli (pinned in pyproject [lint])")
-    files = sorted(str(p.relative_to(ROOT)) for p in directory.glob("*.sql"))
+    files = sorted(str(p) for p in directory.glob("*.sql"))
     out = subprocess.run([executable, *files], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "NO_COLOR": "1"})
     return LintResult(name, out.returncode == 0, (out.stdout + out.stderr).strip())

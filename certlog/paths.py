@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = ROOT / "supabase" / "migrations"
+# CERTLOG_MIGRATIONS_DIR points the suite at other migrations (the mutation tests use it).
+MIGRATIONS = Path(os.environ.get("CERTLOG_MIGRATIONS_DIR") or ROOT / "supabase" / "migrations")
 PGTAP_TESTS = ROOT / "supabase" / "tests"
 STANDIN = Path(__file__).resolve().parent / "standin"
 SQL = Path(__file__).resolve().parent / "sql"

@@ -15,6 +15,7 @@ from pathlib import Path
 from certlog import databases, psql, queries, standin
 from certlog.backends.base import Server
 from certlog.config import Settings
+from certlog.errors import SqlScriptFailed
 from certlog.paths import migration_files
 from certlog.seed import SeedReport, seed
 
@@ -36,10 +37,11 @@ class IdempotencyProof:
     after_second_apply: Fingerprint
     first_dump: str
     second_dump: str
+    second_apply_error: str = ""
 
     @property
     def schema_identical(self) -> bool:
-        return self.first_apply_digest == self.second_apply_digest
+        return not self.second_apply_error and self.first_apply_digest == self.second_apply_digest
 
     @property
     def rows_kept(self) -> bool:
@@ -100,9 +102,15 @@ def build_template(server: Server, settings: Settings, mode: str, *,
                       progress=lambda table, done, total: progress(f"[{mode}] {table}: {done:,}/{total:,}"))
         before = fingerprint(conn)
     progress(f"[{mode}] seeded in {report.seconds:.2f}s; applying the migration a second time")
-    apply_migrations(server, name, files)
+    second_apply_error = ""
+    try:
+        apply_migrations(server, name, files)
+    except SqlScriptFailed as exc:  # recorded: the idempotency tests report it
+        second_apply_error = str(exc)
+        progress(f"[{mode}] the second apply FAILED: {exc}")
     second_dump = psql.schema_dump(server, name)
     with databases.connect(server, name, autocommit=True) as conn:
         after = fingerprint(conn)
-    proof = IdempotencyProof(psql.digest(first_dump), psql.digest(second_dump), before, after, first_dump, second_dump)
+    proof = IdempotencyProof(psql.digest(first_dump), psql.digest(second_dump), before, after, first_dump, second_dump,
+                             second_apply_error)
     return PreparedTemplate(name, mode, proof, report, migrate_seconds)

@@ -24,6 +24,7 @@ RESULTS_FILE = "results.json"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
+    config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config._certlog_tests = []
     config._certlog_evidence = Evidence()
 

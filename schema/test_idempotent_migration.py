@@ -11,6 +11,7 @@ from certlog.config import PRIVILEGE_MODES
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_second_apply_leaves_the_schema_dump_identical(templates, mode):
     proof = templates[mode].idempotency
+    assert not proof.second_apply_error, proof.second_apply_error
     diff = "".join(difflib.unified_diff(proof.first_dump.splitlines(True), proof.second_dump.splitlines(True),
                                         "after first apply", "after second apply"))
     assert proof.schema_identical, diff

@@ -15,6 +15,7 @@ def test_one_migration_named_with_a_utc_timestamp_creates_the_table():
         re.fullmatch(r"\d{14}_create_cert_notification_log\.sql", p.name) for p in files), files
 
 
+@pytest.mark.repository
 @pytest.mark.requirement("AC-7")
 def test_migration_is_tracked_by_git():
     tracked = subprocess.run(["git", "ls-files", str(MIGRATIONS.relative_to(ROOT))], cwd=ROOT,

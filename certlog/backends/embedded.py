@@ -94,7 +94,7 @@ def embedded_server(*, major: int = 15, bindir: str | None = None):
         server = Server(
             kind="embedded", host=str(base), port=PORT, superuser=SUPERUSER, bindir=bindir,
             startup_seconds=time.perf_counter() - started,
-            details={"data_directory": str(data), "log": str(log)},
+            details={"data_directory": str(data), "log": str(log), "options": options},
         )
         yield server
     finally:
@@ -107,14 +107,14 @@ def embedded_server(*, major: int = 15, bindir: str | None = None):
 
 
 def restart(server: Server, *, mode: str = "immediate") -> None:
-    """Stop the server abruptly (as a crash would) and start it again on the same data."""
+    """Stop the server (immediate: as a crash would, no checkpoint) and start it again on the same data."""
     data = server.details["data_directory"]
     as_owner = _run_as()
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": server.host}
     log = Path(server.details["log"])
     _check([f"{server.bindir}/pg_ctl", "-D", data, "-m", mode, "-w", "stop"], as_owner, env, "stop failed", log)
-    _check([f"{server.bindir}/pg_ctl", "-D", data, "-l", str(log), "-w", "-t", "60", "start"],
-           as_owner, env, "restart failed", log)
+    _check([f"{server.bindir}/pg_ctl", "-D", data, "-l", str(log), "-w", "-t", "60", "-o", server.details["options"],
+            "start"], as_owner, env, "restart failed", log)
 
 
 def _check(argv, as_owner, env, what, log: Path) -> None:

@@ -1,0 +1,80 @@
+"""TEST-4, AC-3, IMPL-1 under stress: overlapping cron runs send every notification exactly once."""
+
+import random
+import threading
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from certlog import cron, databases
+from certlog.postgrest import postgrest_session
+
+WORKERS = 16
+NOTIFICATIONS = 3_000
+BATCH = 250
+
+
+def _overlapping_run(server, db, notifications, seed):
+    """WORKERS concurrent service_role sessions, each inserting every notification in its own shuffled batches."""
+    stored: list[list[str]] = [[] for _ in range(WORKERS)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(WORKERS)
+
+    def worker(index):
+        mine = list(notifications)
+        random.Random(seed + index).shuffle(mine)
+        try:
+            with postgrest_session(server, db) as api:
+                start.wait(timeout=30)
+                for at in range(0, len(mine), BATCH):
+                    with api.request("service_role", commit=True) as conn:
+                        stored[index] += cron.insert_batch(conn, mine[at:at + BATCH])
+        except BaseException as exc:  # noqa: BLE001 - every error is a finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(WORKERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return stored, errors
+
+
+def _keys_in_table(server, db, keys):
+    with databases.connect(server, db) as conn:
+        return Counter(k for (k,) in conn.execute(
+            "select idempotency_key from public.cert_notification_log where idempotency_key = any(%s)", (keys,)))
+
+
+@pytest.mark.requirement("TEST-4", "AC-3", "IMPL-1")
+def test_sixteen_overlapping_cron_runs_store_every_notification_once(server, fresh_db, evidence):
+    with databases.connect(server, fresh_db) as conn:
+        today = cron.due_notifications(conn, date(2026, 11, 25), NOTIFICATIONS)
+    keys = [n.key for n in today]
+    stored, errors = _overlapping_run(server, fresh_db, today, seed=1)
+    returned = Counter(k for per_worker in stored for k in per_worker)
+    in_table = _keys_in_table(server, fresh_db, keys)
+    evidence.record("concurrency", {"workers": WORKERS, "notifications": len(keys), "batch": BATCH,
+                                    "returned": sum(returned.values()), "stored": sum(in_table.values()),
+                                    "duplicates": sum(c - 1 for c in in_table.values() if c > 1),
+                                    "errors": [repr(e) for e in errors]})
+    assert errors == []
+    assert sum(returned.values()) == len(set(keys)) == len(keys)
+    assert set(returned) == set(keys) and max(returned.values()) == 1
+    assert in_table == Counter(keys)
+
+
+@pytest.mark.requirement("IMPL-1")
+def test_the_next_days_overlapping_run_creates_the_next_days_keys_once(server, fresh_db):
+    with databases.connect(server, fresh_db) as conn:
+        today = cron.due_notifications(conn, date(2026, 11, 25), 500)
+    tomorrow = [cron.Notification(n.certification_id, n.notification_type, n.recipient_id, date(2026, 11, 26))
+                for n in today]
+    first, errors_today = _overlapping_run(server, fresh_db, today, seed=2)
+    second, errors_tomorrow = _overlapping_run(server, fresh_db, tomorrow, seed=3)
+    assert (errors_today, errors_tomorrow) == ([], [])
+    assert sum(map(len, first)) == sum(map(len, second)) == 500
+    assert not {k for w in first for k in w} & {k for w in second for k in w}
+    assert _keys_in_table(server, fresh_db, [n.key for n in today + tomorrow]) == Counter(
+        n.key for n in today + tomorrow)

@@ -1,0 +1,122 @@
+"""AC-7, TEST-4: faults lose nothing and leave nothing half-written.
+
+A cron batch killed mid-transaction, a migration failing partway, a server crash mid-run.
+"""
+
+import threading
+import time
+from datetime import date
+
+import psycopg
+import pytest
+
+from certlog import cron, databases, prepare, psql
+from certlog.backends import embedded
+from certlog.errors import SqlScriptFailed
+from certlog.postgrest import postgrest_session
+
+
+def _count(server, db, keys):
+    with databases.connect(server, db) as conn:
+        return conn.execute("select count(*) from public.cert_notification_log where idempotency_key = any(%s)",
+                            (keys,)).fetchone()[0]
+
+
+@pytest.mark.requirement("TEST-4", "AC-3")
+def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_it(server, fresh_db, evidence):
+    with databases.connect(server, fresh_db) as conn:
+        batch = cron.due_notifications(conn, date(2026, 11, 25), 500)
+    keys = [n.key for n in batch]
+    with postgrest_session(server, fresh_db) as api:
+        conn = api.conn
+        conn.autocommit = False
+        conn.execute("select set_config('role', 'service_role', true)")
+        assert len(cron.insert_batch(conn, batch[:300])) == 300  # inserted, not committed
+        pid = conn.info.backend_pid
+        with databases.connect(server, fresh_db, autocommit=True) as admin:
+            assert admin.execute("select pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+        with pytest.raises(psycopg.OperationalError):
+            conn.execute("commit")
+    left = _count(server, fresh_db, keys)
+    with postgrest_session(server, fresh_db) as api, api.request("service_role", commit=True) as rerun:
+        stored = cron.insert_batch(rerun, batch)
+    evidence.record("fault_terminated_batch", {"rows_left_by_killed_batch": left, "rerun_stored": len(stored)})
+    assert left == 0
+    assert sorted(stored) == sorted(keys) and _count(server, fresh_db, keys) == len(keys)
+
+
+@pytest.mark.requirement("AC-7")
+@pytest.mark.parametrize("state", ["before the migration", "after the migration"])
+def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templates, tmp_path, state):
+    name = f"certlog_fault_{'fresh' if state.startswith('before') else 'migrated'}"
+    if state.startswith("before"):
+        prepare.build_empty(server, "legacy", name)  # migrated: then drop the table to get "before"
+        with databases.connect(server, name, autocommit=True) as conn:
+            conn.execute("drop table public.cert_notification_log")
+            conn.execute("drop function public.cert_notification_idempotency_key(uuid, text, date), "
+                         "public.purge_cert_notification_log(interval), "
+                         "public.cert_notification_log_refuse_update()")
+    else:
+        databases.drop_database(server, name)
+        databases.create_database(server, name, template=templates["legacy"].name)
+    try:
+        source = prepare.migration_files()[-1].read_text()
+        cut = source.index("alter table public.cert_notification_log enable row level security;")
+        broken = tmp_path / "broken.sql"
+        broken.write_text(source[:cut] + "select 1 / 0;  -- injected failure\n" + source[cut:])
+        before = psql.schema_dump(server, name)
+        with databases.connect(server, name) as conn:
+            rows_before = prepare.fingerprint(conn) if state.startswith("after") else None
+        with pytest.raises(SqlScriptFailed, match="division by zero"):
+            prepare.apply_migrations(server, name, [broken])
+        assert psql.schema_dump(server, name) == before
+        if rows_before:
+            with databases.connect(server, name) as conn:
+                assert prepare.fingerprint(conn) == rows_before
+        prepare.apply_migrations(server, name)  # the clean migration still applies
+        with databases.connect(server, name) as conn:
+            assert conn.execute("select to_regclass('public.cert_notification_log') is not null").fetchone()[0]
+    finally:
+        databases.drop_database(server, name)
+
+
+@pytest.mark.requirement("TEST-4", "AC-3")
+def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidence):
+    if server.kind != "embedded":
+        pytest.skip(f"crashing the server needs the embedded backend; this run uses {server.kind}")
+    with databases.connect(server, fresh_db) as conn:
+        notifications = cron.due_notifications(conn, date(2026, 11, 25), 4_000)
+    acknowledged: list[str] = []
+    attempted: list[str] = []
+    stop = threading.Event()
+
+    def writer():
+        with postgrest_session(server, fresh_db) as api:
+            for at in range(0, len(notifications), 50):
+                batch = notifications[at:at + 50]
+                attempted.extend(n.key for n in batch)
+                try:
+                    with api.request("service_role", commit=True) as conn:
+                        stored = cron.insert_batch(conn, batch)
+                except psycopg.OperationalError:
+                    return  # the server went down: what was acknowledged must survive
+                acknowledged.extend(stored)
+                if stop.is_set():
+                    return
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(acknowledged) < 1_000 and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    embedded.restart(server, mode="immediate")
+    stop.set()
+    thread.join(timeout=60)
+    with databases.connect(server, fresh_db) as conn:
+        stored = [k for (k,) in conn.execute("select idempotency_key from public.cert_notification_log "
+                                             "where idempotency_key = any(%s)", (attempted,))]
+    evidence.record("fault_server_crash", {"acknowledged_before_crash": len(acknowledged), "stored_after": len(stored),
+                                           "attempted": len(attempted)})
+    assert 0 < len(acknowledged) < len(notifications), "the crash did not land mid-run"
+    assert set(acknowledged) <= set(stored)
+    assert len(stored) == len(set(stored)) and set(stored) <= set(attempted)
