@@ -105,7 +105,8 @@ def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]
 def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
     killed = sum(o.killed for o in outcomes)
     lines = [f"# Mutation testing: {killed} of {len(outcomes)} broken migrations caught", "",
-             f"Control (unmutated migration): {'passes' if not control.killed else 'FAILS: ' + ', '.join(control.caught_by)}",
+             "Control (unmutated migration): "
+             + ("passes" if not control.killed else "FAILS: " + ", ".join(control.caught_by)),
              "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | Seconds |", "|---|---|---|---|---|"]
     for o in outcomes:
         caught = "<br>".join(f"`{n}`" for n in o.caught_by[:3])
