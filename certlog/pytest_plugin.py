@@ -171,3 +171,12 @@ def pgtap_runs(server, db, evidence) -> dict:
                "failures": [f"#{x.number} {x.description}" for x in r.results if not x.ok]}
         for name, r in runs.items()}})
     return runs
+
+
+@pytest.fixture(scope="module")
+def module_db(server, templates):
+    """A private clone of the legacy template shared by one test module, for tests that commit."""
+    name = f"certlog_m_{uuid.uuid4().hex[:12]}"
+    databases.create_database(server, name, template=templates["legacy"].name)
+    yield name
+    databases.drop_database(server, name)
