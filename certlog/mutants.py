@@ -28,6 +28,7 @@ class Mutant:
     id: str
     breaks: str
     edits: list[dict]
+    pgtap: bool = False  # the pgTAP suite alone (pg_prove, and its pytest run) must catch it too
 
     def apply(self, text: str) -> str:
         for edit in self.edits:
@@ -50,6 +51,7 @@ class Outcome:
     exit_code: int
     caught_by: list[str]
     seconds: float
+    pgtap_alone: str = ""  # for pgtap mutants: what pg_prove and the pytest pgTAP run said on their own
 
 
 def catalogue(path: Path = CATALOGUE) -> list[Mutant]:
@@ -63,12 +65,26 @@ def target_migration() -> Path:
     return found[0]
 
 
-def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tuple[int, list[str], float]:
+def _environment(migration_text: str, name: str, workdir: Path, label: str) -> tuple[dict, Path]:
     migrations = workdir / label / "migrations"
     reports = workdir / label / "reports"
-    migrations.mkdir(parents=True)
+    migrations.mkdir(parents=True, exist_ok=True)
     (migrations / name).write_text(migration_text)
-    env = {**os.environ, "CERTLOG_MIGRATIONS_DIR": str(migrations), "CERTLOG_REPORT_DIR": str(reports)}
+    return {**os.environ, "CERTLOG_MIGRATIONS_DIR": str(migrations), "CERTLOG_REPORT_DIR": str(reports)}, reports
+
+
+def run_pgtap_alone(migration_text: str, name: str, workdir: Path, label: str) -> tuple[int, int]:
+    """Exit codes of pg_prove (as supabase test db) and of the pytest pgTAP run, each on its own."""
+    env, _ = _environment(migration_text, name, workdir, label)
+    pg_prove = subprocess.run([sys.executable, "-m", "certlog", "pgprove"], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+    pytest_run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                                 "conformance/test_pgtap_suite.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return pg_prove.returncode, pytest_run.returncode
+
+
+def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tuple[int, list[str], float]:
+    env, reports = _environment(migration_text, name, workdir, label)
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *SUITE, "-m", "not repository",
                           "-q", "--maxfail=3", "-o", "console_output_style=classic"],
@@ -90,15 +106,23 @@ def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]
     with tempfile.TemporaryDirectory(prefix="certlog-mutants-") as tmp:
         workdir = Path(tmp)
         code, failed, seconds = run_suite(original, source.name, workdir, "control")
-        control = Outcome("control (unmutated)", "nothing", code != 0, code, failed, seconds)
-        say(f"control: the unmutated migration {'FAILS' if code else 'passes'} ({seconds:.1f}s)")
+        pg_prove, pytest_pgtap = run_pgtap_alone(original, source.name, workdir, "control")
+        control = Outcome("control (unmutated)", "nothing", bool(code or pg_prove or pytest_pgtap), code, failed,
+                          seconds, f"pg_prove exit {pg_prove}, pytest pgTAP exit {pytest_pgtap}")
+        say(f"control: the unmutated migration {'FAILS' if control.killed else 'passes'} ({seconds:.1f}s; "
+            f"{control.pgtap_alone})")
         outcomes = []
         for i, mutant in enumerate(mutants, 1):
             code, failed, seconds = run_suite(mutated[mutant.id], source.name, workdir, mutant.id)
-            outcome = Outcome(mutant.id, mutant.breaks, code != 0, code, failed, seconds)
+            killed, alone = code != 0, ""
+            if mutant.pgtap:
+                pg_prove, pytest_pgtap = run_pgtap_alone(mutated[mutant.id], source.name, workdir, mutant.id)
+                alone = f"pg_prove exit {pg_prove}, pytest pgTAP exit {pytest_pgtap}"
+                killed = killed and pg_prove != 0 and pytest_pgtap != 0
+            outcome = Outcome(mutant.id, mutant.breaks, killed, code, failed, seconds, alone)
             outcomes.append(outcome)
             say(f"[{i}/{len(mutants)}] {mutant.id}: {'caught' if outcome.killed else 'SURVIVED'} "
-                f"({seconds:.1f}s){' by ' + failed[0] if failed else ''}")
+                f"({seconds:.1f}s){' by ' + failed[0] if failed else ''}{'; pgTAP alone: ' + alone if alone else ''}")
     return control, outcomes
 
 
@@ -107,9 +131,10 @@ def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
     lines = [f"# Mutation testing: {killed} of {len(outcomes)} broken migrations caught", "",
              "Control (unmutated migration): "
              + ("passes" if not control.killed else "FAILS: " + ", ".join(control.caught_by)),
-             "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | Seconds |", "|---|---|---|---|---|"]
+             "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | pgTAP alone | Seconds |",
+             "|---|---|---|---|---|---|"]
     for o in outcomes:
         caught = "<br>".join(f"`{n}`" for n in o.caught_by[:3])
         lines.append(f"| `{o.id}` | {o.breaks} | {'caught' if o.killed else '**SURVIVED**'} | {caught} | "
-                     f"{o.seconds:.1f} |")
+                     f"{o.pgtap_alone} | {o.seconds:.1f} |")
     return "\n".join(lines) + "\n"
