@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("report", help="rebuild reports/evidence.* from reports/results.json")
     mutants = sub.add_parser("mutants", help="run the suite against every broken migration of mutants/catalogue.toml")
     mutants.add_argument("--only", nargs="*", default=None, help="mutant ids to run (default: all)")
+    majors = sub.add_parser("majors", help="the schema and conformance suites on PostgreSQL 15 and newer majors")
+    majors.add_argument("majors", nargs="*", type=int, default=[15, 16, 18])
     bench = sub.add_parser("bench", help="run the benchmarks; scales from CERTLOG_BENCH_SCALES")
     bench.add_argument("--compare", action="store_true",
                        help="compare with this machine's saved baseline (save one if there is none)")
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             return _pgprove(settings)
         if args.command == "mutants":
             return _mutants(settings, args.only)
+        if args.command == "majors":
+            return _majors(settings, args.majors)
         if args.command == "bench":
             return _bench(settings, compare=args.compare, fail=args.fail)
         return _report(settings)
@@ -128,6 +132,22 @@ def _mutants(settings: Settings, only: list[str] | None) -> int:
         print("certlog: the unmutated migration fails the suite, so no kill counts", file=sys.stderr)
         return 1
     return 0 if killed == len(outcomes) else 1
+
+
+def _majors(settings: Settings, majors: list[int]) -> int:
+    from certlog import majors as runner
+
+    results = []
+    for major in majors:
+        print(f"certlog majors: PostgreSQL {major} ...", flush=True)
+        result = runner.run(major, settings.report_dir / "majors")
+        results.append(result)
+        print(f"certlog majors: PostgreSQL {major}: {result.passed} passed, {result.failed} failed "
+              f"({result.version}, {result.seconds:.1f}s)", flush=True)
+    text = runner.markdown(results)
+    (settings.report_dir / "majors.md").write_text(text)
+    print("\n" + text)
+    return 0 if all(r.ok for r in results) else 1
 
 
 def _pgprove(settings: Settings) -> int:

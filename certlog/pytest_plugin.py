@@ -22,7 +22,12 @@ from certlog.requirements import catalogue
 RESULTS_FILE = "results.json"
 
 
+_CONFIG: list = []
+
+
 def pytest_configure(config):
+    _CONFIG[:] = [config]
+    config._certlog_items = {}
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config._certlog_tests = []
@@ -37,22 +42,29 @@ def pytest_collection_modifyitems(config, items):
             if unknown:
                 raise pytest.UsageError(
                     f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
+        doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
+        config._certlog_items[item.nodeid] = {
+            "requirements": sorted({r for m in item.iter_markers("requirement") for r in m.args}),
+            "doc": (doc.strip().splitlines() or [""])[0],
+        }
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        outcome = report.outcome if report.when == "call" else ("skipped" if report.skipped else "error")
-        item.config._certlog_tests.append({
-            "nodeid": item.nodeid,
-            "outcome": outcome,
-            "requirements": requirements,
-            "doc": ((item.function.__doc__ or "").strip().splitlines() or [""])[0] if hasattr(item, "function") else "",
-            "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
-        })
-    return report
+def pytest_runtest_logreport(report):
+    """Every test's outcome, and every subtest's (one pgTAP assertion each), with the requirements it proves."""
+    if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+        return
+    config = _CONFIG[0]
+    known = config._certlog_items.get(report.nodeid, {"requirements": [], "doc": ""})
+    context = getattr(report, "context", None)
+    nodeid = f"{report.nodeid} » {context.msg}" if context is not None and context.msg else report.nodeid
+    outcome = report.outcome if report.when == "call" else ("skipped" if report.skipped else "error")
+    config._certlog_tests.append({
+        "nodeid": nodeid,
+        "outcome": outcome,
+        "requirements": known["requirements"],
+        "doc": known["doc"],
+        "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
+    })
 
 
 def pytest_sessionfinish(session, exitstatus):

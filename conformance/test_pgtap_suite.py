@@ -33,9 +33,8 @@ def test_pgtap_file_passes_every_assertion(pgtap_runs, file, subtests):
     assert failed == []
 
 
-@pytest.mark.parametrize("requirement", sorted(TASK_TESTS))
-def test_task_pgtap_test(pgtap_runs, requirement, request):
-    request.node.add_marker(pytest.mark.requirement(requirement))
+@pytest.mark.parametrize("requirement", [pytest.param(r, marks=pytest.mark.requirement(r)) for r in sorted(TASK_TESTS)])
+def test_task_pgtap_test(pgtap_runs, requirement):
     found = [r for run in pgtap_runs.values() for r in run.results if r.description == TASK_TESTS[requirement]]
     assert len(found) == 1, f"no pgTAP assertion described {TASK_TESTS[requirement]!r}"
     assert found[0].ok, _describe(found[0])

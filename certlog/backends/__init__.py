@@ -22,7 +22,7 @@ def start_server(settings: Settings):
     if kind == "external":
         ctx = external_server(settings.database_url)
     elif kind == "container":
-        ctx = container_server(settings.image)
+        ctx = container_server(settings.image, settings.pg_major)
     else:
         ctx = embedded_server(major=settings.pg_major, bindir=settings.pg_bindir)
     with ctx as server:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -19,6 +20,8 @@ class Server:
     bindir: str | None = None  # where psql / pg_dump for this server live
     startup_seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
+    # Crash the server (no clean shutdown) and start it again on the same data; None where impossible.
+    restart: Callable[[], None] | None = field(default=None, repr=False)
 
     def conninfo(self, dbname: str, user: str | None = None) -> str:
         user = user or self.superuser

@@ -96,6 +96,7 @@ def embedded_server(*, major: int = 15, bindir: str | None = None):
             startup_seconds=time.perf_counter() - started,
             details={"data_directory": str(data), "log": str(log), "options": options},
         )
+        server.restart = lambda: restart(server)
         yield server
     finally:
         if (data / "postmaster.pid").exists():
