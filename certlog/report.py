@@ -42,8 +42,10 @@ def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *
         _rls(evidence),
         _plans(evidence),
         _latency(evidence),
+        _reliability(evidence),
         _pgtap(evidence),
         _lint(lint_results),
+        _supabase_linter(evidence),
         _checklist(verdicts),
     ]
     text = "\n\n".join(sections) + "\n"
@@ -163,6 +165,40 @@ def _latency(ev) -> str:
     return ("## Dedup lookup latency (`SELECT 1 ... WHERE idempotency_key = $1`, as service_role)\n\n"
             + _table(["Lookups", "p50 ms", "p95 ms", "p99 ms", "max ms", "budget ms", "p99 verdict"], rows)
             + f"\n\n```\n{histogram}\n```\n\n![dedup latency](chart:dedup_latency)")
+
+
+def _reliability(ev) -> str:
+    out = ["## Reliability"]
+    c = ev.get("concurrency")
+    out += ["", (f"- Overlapping cron runs: {c['workers']} concurrent service_role workers, each inserting the same "
+                 f"{c['notifications']:,} notifications in batches of {c['batch']}: {c['returned']:,} rows returned "
+                 f"in all, {c['stored']:,} stored, {c['duplicates']} duplicates, {len(c['errors'])} errors.")
+            if c else "- Overlapping cron runs: " + MISSING]
+    t = ev.get("fault_terminated_batch")
+    out.append(f"- Batch connection terminated mid-transaction: {t['rows_left_by_killed_batch']} rows left behind; "
+               f"the rerun stored {t['rerun_stored']}." if t else "- Terminated batch: " + MISSING)
+    r = ev.get("fault_server_crash")
+    out.append(f"- Server crash mid-run: {r['acknowledged_before_crash']:,} rows committed and acknowledged before the crash, "
+               f"{r['stored_after']:,} rows found after the restart." if r else "- Server crash: " + MISSING)
+    bad = ev.get("bad_inputs")
+    if bad:
+        states = {}
+        for state in bad.values():
+            states[state] = states.get(state, 0) + 1
+        out.append(f"- Invalid writes tried: {len(bad)}, refused with "
+                   + ", ".join(f"{state} x{n}" for state, n in sorted(states.items()))
+                   + "; the table's row count and checksum unchanged after each.")
+    return "\n".join(out)
+
+
+def _supabase_linter(ev) -> str:
+    lint = ev.get("supabase_linter")
+    if not lint:
+        return "## Supabase database linter checks\n\n" + MISSING
+    rows = [(name, ", ".join(found) or "none", "PASS" if not found else "FAIL") for name, found in lint.items()]
+    return ("## Supabase database linter checks (as catalog queries)\n\n"
+            + _table(["Check", "Offending objects", "Verdict"], rows)
+            + "\n\n`rls_enabled_no_policy` (INFO) is intended: the table is internal.")
 
 
 def _pgtap(ev) -> str:
