@@ -8,11 +8,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def latency_histogram(samples_ms: list[float], budget_ms: float, title: str) -> bytes:
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
-    ax.hist(samples_ms, bins=60, color="#3b82f6")
+    low, high = max(min(samples_ms), 1e-3), max(max(samples_ms), budget_ms)
+    ax.hist(samples_ms, bins=np.logspace(np.log10(low), np.log10(high), 80), color="#3b82f6")
     ax.axvline(budget_ms, color="#dc2626", linestyle="--", label=f"budget {budget_ms:g} ms")
     ax.set_xscale("log")
     ax.set_xlabel("round-trip latency (ms, log scale)")

@@ -178,8 +178,8 @@ def _reliability(ev) -> str:
     out.append(f"- Batch connection terminated mid-transaction: {t['rows_left_by_killed_batch']} rows left behind; "
                f"the rerun stored {t['rerun_stored']}." if t else "- Terminated batch: " + MISSING)
     r = ev.get("fault_server_crash")
-    out.append(f"- Server crash mid-run: {r['acknowledged_before_crash']:,} rows committed and acknowledged before the crash, "
-               f"{r['stored_after']:,} rows found after the restart." if r else "- Server crash: " + MISSING)
+    out.append(f"- Server crash mid-run: {r['acknowledged_before_crash']:,} rows committed and acknowledged before "
+               f"the crash, {r['stored_after']:,} rows found after the restart." if r else "- Server crash: " + MISSING)
     bad = ev.get("bad_inputs")
     if bad:
         states = {}
