@@ -25,7 +25,9 @@ def install_base(server: Server, dbname: str) -> None:
 def set_privilege_mode(server: Server, dbname: str, mode: str) -> None:
     if mode not in PRIVILEGE_MODES:
         raise ValueError(f"unknown default-privilege mode {mode!r}; choose one of {PRIVILEGE_MODES}")
-    run_file(server, dbname, STANDIN / f"30_default_privileges_{mode}.sql")
+    run_file(server, dbname, STANDIN / "30_default_privileges_legacy.sql")
+    if mode == "revoked":
+        run_file(server, dbname, STANDIN / "30_default_privileges_revoked.sql")
 
 
 def _set_login_passwords(server: Server, dbname: str) -> None:
