@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from certlog.backends.base import Server
+from certlog.backends.base import Server, terminate_as_interrupt
 from certlog.backends.container import container_server, docker_api_reachable
 from certlog.backends.embedded import embedded_server, find_bindir
 from certlog.backends.external import external_server
@@ -25,7 +25,7 @@ def start_server(settings: Settings):
         ctx = container_server(settings.image, settings.pg_major)
     else:
         ctx = embedded_server(major=settings.pg_major, bindir=settings.pg_bindir)
-    with ctx as server:
+    with terminate_as_interrupt(), ctx as server:
         yield server
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -55,3 +58,20 @@ class Server:
             if os.access(path, os.X_OK):
                 return path
         return name
+
+
+@contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the server is stopped and its files removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
