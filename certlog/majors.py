@@ -71,7 +71,8 @@ def ensure_pgtap(bindir: Path) -> None:
 
 def run(major: int, report_root: Path) -> MajorResult:
     bindir = bindir_for(major)
-    ensure_pgtap(bindir)
+    if major in WHEELS:  # the system's servers find pgTAP where Debian installed it
+        ensure_pgtap(bindir)
     version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
     reports = report_root / f"pg{major}"
     env = {**os.environ, "CERTLOG_BACKEND": "embedded", "CERTLOG_PG_MAJOR": str(major),
