@@ -7,6 +7,7 @@ cluster belongs to the `postgres` OS user, since PostgreSQL refuses to run as ro
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
 import shutil
@@ -67,10 +68,40 @@ def _run_as() -> dict:
     return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
 
 
+def _reachable_by_owner(bindir: str, as_owner: dict) -> str:
+    """Binaries the postgres OS user can run: a wheel's server inside a root-only directory is copied out."""
+    if not as_owner or _runs_as_owner(bindir, as_owner):
+        return bindir
+    install = Path(bindir).parent  # e.g. site-packages/pgserver/pginstall
+    package = install.parent
+    libs = package.parent / f"{package.name}.libs"  # where the wheel's RPATH ($ORIGIN/../../../<pkg>.libs) points
+    trees = [(install, Path(package.name) / install.name)] + ([(libs, Path(libs.name))] if libs.is_dir() else [])
+    files = [p for tree, _ in trees for p in tree.rglob("*")]
+    stamp = f"{install}:{len(files)}:{max(p.lstat().st_mtime for p in files)}"
+    cache = Path(tempfile.gettempdir()) / f"certlog-pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
+    if not (cache / ".complete").exists():
+        shutil.rmtree(cache, ignore_errors=True)
+        for tree, target in trees:
+            shutil.copytree(tree, cache / target, symlinks=True)
+        for path in [cache, *cache.rglob("*")]:
+            if not path.is_symlink():
+                readable = 0o055 if path.is_dir() or os.access(path, os.X_OK) else 0o044
+                path.chmod(path.stat().st_mode | readable)
+        (cache / ".complete").touch()
+    return str(cache / package.name / install.name / Path(bindir).name)
+
+
+def _runs_as_owner(bindir: str, as_owner: dict) -> bool:
+    try:
+        return subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, **as_owner).returncode == 0
+    except PermissionError:
+        return False
+
+
 @contextmanager
 def embedded_server(*, major: int = 15, bindir: str | None = None):
-    bindir = find_bindir(major, bindir)
     as_owner = _run_as()
+    bindir = _reachable_by_owner(find_bindir(major, bindir), as_owner)
     base = Path(tempfile.mkdtemp(prefix="certlog-pg-"))
     data, log = base / "data", base / "server.log"
     if as_owner:
