@@ -11,6 +11,7 @@ import pytest
 
 from certlog import databases, plans, prepare
 from certlog.errors import ConfigError
+from certlog.pytest_plugin import say
 
 
 def _scales(default: int) -> list[int]:
@@ -35,9 +36,8 @@ def scaled_db(rows, server, settings, shared_dbs, request) -> str:
     if rows == settings.seed_rows:
         return shared_dbs["legacy"]
     name = f"certlog_scale_{rows}"
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     prepare.build_template(server, dataclasses.replace(settings, seed_rows=rows), "legacy", name=name,
-                           progress=lambda m: reporter.write_line(f"certlog: [{rows:,} rows] {m}"))
+                           progress=lambda m: say(request.config, f"[{rows:,} rows] {m}"))
     request.addfinalizer(lambda: databases.drop_database(server, name))
     return name
 

@@ -30,6 +30,17 @@ def batch_params(batch: Sequence[Notification]) -> dict:
             "scheduled_ons": [n.scheduled_on for n in batch]}
 
 
+def batch_check_params(pairs: Sequence[tuple[UUID, str]]) -> dict:
+    """The parameters of batch_check.sql: the pairs as two comma-separated strings."""
+    return {"certification_ids": ",".join(str(c) for c, _ in pairs),
+            "notification_types": ",".join(t for _, t in pairs)}
+
+
+def already_sent(conn, pairs: Sequence[tuple[UUID, str]]) -> list[int]:
+    """0-based indexes of the pairs already in the log, in one round trip."""
+    return [position - 1 for (position,) in conn.execute(queries.text("batch_check"), batch_check_params(pairs))]
+
+
 def insert_batch(conn, batch: Sequence[Notification]) -> list[str]:
     """One batch, ON CONFLICT (idempotency_key) DO NOTHING; returns the keys actually stored."""
     return [row[1] for row in conn.execute(queries.text("cron_batch_insert"), batch_params(batch)).fetchall()]

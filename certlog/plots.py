@@ -25,7 +25,7 @@ def latency_histogram(samples_ms: list[float], budget_ms: float, title: str) -> 
 
 
 def scale_curve(series: dict[str, list[tuple[int, float]]], title: str, ylabel: str) -> bytes:
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=110)
+    fig, ax = plt.subplots(figsize=(10, 4), dpi=110)
     for name, points in sorted(series.items()):
         points = sorted(points)
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
@@ -34,7 +34,7 @@ def scale_curve(series: dict[str, list[tuple[int, float]]], title: str, ylabel: 
     ax.set_xlabel("rows in cert_notification_log")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.grid(True, which="both", alpha=0.3)
     return _png(fig)
 

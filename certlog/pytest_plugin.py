@@ -22,60 +22,73 @@ from certlog.requirements import catalogue
 RESULTS_FILE = "results.json"
 
 
-_CONFIG: list = []
+class Recorder:
+    """Collects each test's requirements at collection and its outcome as it is reported."""
 
+    def __init__(self) -> None:
+        self.items: dict[str, dict] = {}
+        self.tests: list[dict] = []
+        self.evidence = Evidence()
 
-def pytest_configure(config):
-    _CONFIG[:] = [config]
-    config._certlog_items = {}
-    config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
-    config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
-    config._certlog_tests = []
-    config._certlog_evidence = Evidence()
-
-
-def pytest_collection_modifyitems(config, items):
-    known = catalogue()
-    for item in items:
-        for marker in item.iter_markers("requirement"):
-            unknown = [r for r in marker.args if r not in known]
+    def pytest_collection_modifyitems(self, items):
+        known = catalogue()
+        for item in items:
+            requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
+            unknown = [r for r in requirements if r not in known]
             if unknown:
                 raise pytest.UsageError(
                     f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
-        doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
-        config._certlog_items[item.nodeid] = {
-            "requirements": sorted({r for m in item.iter_markers("requirement") for r in m.args}),
-            "doc": (doc.strip().splitlines() or [""])[0],
-        }
+            doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+            self.items[item.nodeid] = {"requirements": requirements, "doc": (doc.strip().splitlines() or [""])[0]}
+
+    def pytest_runtest_logreport(self, report):
+        """Every test's outcome, and every subtest's (one pgTAP assertion each); setup and teardown errors too."""
+        if report.when == "call":
+            outcome = report.outcome
+        elif not report.passed:
+            outcome = "skipped" if report.skipped else "error"
+        else:
+            return
+        known = self.items.get(report.nodeid, {"requirements": [], "doc": ""})
+        context = getattr(report, "context", None)
+        nodeid = f"{report.nodeid} » {context.msg}" if context is not None and context.msg else report.nodeid
+        self.tests.append({
+            "nodeid": nodeid,
+            "outcome": outcome,
+            "requirements": known["requirements"],
+            "doc": known["doc"],
+            "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
+        })
+
+    def pytest_sessionfinish(self, session):
+        if not self.tests:
+            return  # nothing ran (--collect-only, or a usage error): keep the last run's results
+        try:
+            report_dir = Settings.from_env().report_dir
+        except CertlogError:
+            return
+        save(report_dir / RESULTS_FILE, self.evidence, self.tests)
 
 
-def pytest_runtest_logreport(report):
-    """Every test's outcome, and every subtest's (one pgTAP assertion each), with the requirements it proves."""
-    if not (report.when == "call" or (report.when == "setup" and not report.passed)):
-        return
-    config = _CONFIG[0]
-    known = config._certlog_items.get(report.nodeid, {"requirements": [], "doc": ""})
-    context = getattr(report, "context", None)
-    nodeid = f"{report.nodeid} » {context.msg}" if context is not None and context.msg else report.nodeid
-    outcome = report.outcome if report.when == "call" else ("skipped" if report.skipped else "error")
-    config._certlog_tests.append({
-        "nodeid": nodeid,
-        "outcome": outcome,
-        "requirements": known["requirements"],
-        "doc": known["doc"],
-        "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
-    })
+def pytest_configure(config):
+    config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
+    config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
+    config._certlog = Recorder()
+    config.pluginmanager.register(config._certlog, "certlog-recorder")
 
 
-def pytest_sessionfinish(session, exitstatus):
-    settings = Settings.from_env()
-    save(settings.report_dir / RESULTS_FILE, session.config._certlog_evidence, session.config._certlog_tests)
-
-
-def _say(config, message: str) -> None:
+def say(config, message: str) -> None:
+    """Progress on the terminal, also from inside a fixture while output is being captured."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    if capture is None:
         reporter.write_line(f"certlog: {message}")
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(f"certlog: {message}")
+        reporter.flush()
 
 
 @pytest.fixture(scope="session")
@@ -88,19 +101,19 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def evidence(request) -> Evidence:
-    return request.config._certlog_evidence
+    return request.config._certlog.evidence
 
 
 @pytest.fixture(scope="session")
 def server(settings, evidence, request):
-    _say(request.config, f"starting PostgreSQL (backend: {settings.backend})")
+    say(request.config, f"starting PostgreSQL (backend: {settings.backend})")
     try:
         with start_server(settings) as srv:
             with databases.connect(srv, "postgres") as conn:
                 version = conn.execute("select version()").fetchone()[0]
             evidence.record("server", {"kind": srv.kind, "version": version, "startup_seconds": srv.startup_seconds,
                                        **srv.details})
-            _say(request.config, f"{srv.kind} server ready in {srv.startup_seconds:.2f}s: {version}")
+            say(request.config, f"{srv.kind} server ready in {srv.startup_seconds:.2f}s: {version}")
             yield srv
     except CertlogError as exc:
         pytest.exit(f"certlog: {exc}", returncode=3)
@@ -110,7 +123,7 @@ def server(settings, evidence, request):
 def templates(server, settings, evidence, request) -> dict[str, prepare.PreparedTemplate]:
     try:
         prepare.build_base(server)
-        built = {mode: prepare.build_template(server, settings, mode, progress=lambda m: _say(request.config, m))
+        built = {mode: prepare.build_template(server, settings, mode, progress=lambda m: say(request.config, m))
                  for mode in PRIVILEGE_MODES}
     except CertlogError as exc:
         pytest.exit(f"certlog: preparing the databases failed: {exc}", returncode=3)

@@ -3,7 +3,7 @@
 import pytest
 from psycopg import sql
 
-from certlog import plans, queries
+from certlog import cron, plans, queries
 
 TABLE = "cert_notification_log"
 COMPOSITE_INDEX = "cert_notification_log_certification_id_notification_type_idx"
@@ -53,7 +53,7 @@ def _pairs(conn, seeded: int, unseen: int):
 
 
 def _batch_params(pairs):
-    return {"certification_ids": [p[0] for p in pairs], "notification_types": [p[1] for p in pairs]}
+    return cron.batch_check_params(pairs)
 
 
 @pytest.mark.requirement("PERF-2")
@@ -73,3 +73,9 @@ def test_a_batch_check_of_every_seeded_pair_answers_in_one_round_trip(superuser,
     evidence.record("plan_batch_check_full", {"pairs": seeded + 1000, "text": plans.summary(plan)})
     _assert_index_only_access(plan, COMPOSITE_INDEX)
     assert plan["Plan"]["Actual Rows"] == seeded
+
+
+@pytest.mark.requirement("PERF-2")
+def test_the_batch_check_names_exactly_the_pairs_already_sent(superuser):
+    pairs = _pairs(superuser, 300, 200)  # 300 sent, then 200 never sent
+    assert cron.already_sent(superuser, pairs) == list(range(300))
