@@ -32,10 +32,6 @@ def scans_of(plan: dict, relation: str) -> list[PlanNode]:
     return [n for n in nodes(plan) if n.relation == relation]
 
 
-def index_scans(plan: dict) -> list[PlanNode]:
-    return [n for n in nodes(plan) if n.index]
-
-
 def summary(plan: dict) -> str:
     """One line per node, indented like EXPLAIN's text output."""
     lines: list[str] = []

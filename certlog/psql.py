@@ -10,12 +10,9 @@ from certlog.backends.base import Server
 from certlog.errors import SqlScriptFailed
 
 
-def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None,
-             variables: dict[str, str] | None = None) -> str:
+def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None) -> str:
     """Run one SQL file in a single transaction; on any error nothing of it stays."""
     argv = [server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(path)]
-    for key, value in (variables or {}).items():
-        argv[1:1] = ["-v", f"{key}={value}"]
     out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
     if out.returncode != 0:
         raise SqlScriptFailed(path.name, out.stderr, out.returncode)

@@ -64,7 +64,7 @@ class SeedReport:
     seconds: float
 
 
-def due_notifications(expires_on: date) -> int:
+def due_count(expires_on: date) -> int:
     return sum(1 for _, days_before in SCHEDULE if expires_on - timedelta(days=days_before) <= REFERENCE_DAY)
 
 
@@ -98,7 +98,7 @@ def plan(rows: int, seed: int) -> SeedPlan:
         expires_on = REFERENCE_DAY + timedelta(days=rng.randint(-730, 120))
         out.certifications.append((new_uuid(), mentor_id, chapter, rng.choice(CERTIFICATION_TYPES),
                                    expires_on - timedelta(days=730), expires_on))
-        planned += due_notifications(expires_on)
+        planned += due_count(expires_on)
     return out
 
 
