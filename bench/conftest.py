@@ -31,15 +31,28 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def scaled_db(rows, server, settings, shared_dbs, request) -> str:
+def scaled_templates(server, settings, shared_dbs, request):
+    """Seeded databases by row count, each built once per session however the benchmarks are ordered."""
+    built: dict[int, str] = {settings.seed_rows: shared_dbs["legacy"]}
+
+    def get(rows: int) -> str:
+        if rows not in built:
+            name = f"certlog_scale_{rows}"
+            prepare.build_template(server, dataclasses.replace(settings, seed_rows=rows), "legacy", name=name,
+                                   progress=lambda m: say(request.config, f"[{rows:,} rows] {m}"))
+            built[rows] = name
+        return built[rows]
+
+    yield get
+    for rows, name in built.items():
+        if rows != settings.seed_rows:
+            databases.drop_database(server, name)
+
+
+@pytest.fixture
+def scaled_db(rows, scaled_templates) -> str:
     """A database seeded with `rows` log rows (legacy privileges); benchmarks roll back what they write."""
-    if rows == settings.seed_rows:
-        return shared_dbs["legacy"]
-    name = f"certlog_scale_{rows}"
-    prepare.build_template(server, dataclasses.replace(settings, seed_rows=rows), "legacy", name=name,
-                           progress=lambda m: say(request.config, f"[{rows:,} rows] {m}"))
-    request.addfinalizer(lambda: databases.drop_database(server, name))
-    return name
+    return scaled_templates(rows)
 
 
 @pytest.fixture(scope="session")
