@@ -5,6 +5,9 @@
                     verdict, exit non-zero if any fails
   certlog pgprove   run supabase/tests with pg_prove exactly as `supabase test db` does
   certlog report    rebuild the evidence report from the last run's results
+  certlog bench     the benchmarks (--compare: against this machine's baseline)
+  certlog mutants   the suites against every broken migration of mutants/catalogue.toml
+  certlog majors    the suites on PostgreSQL 15, 16 and 18
 """
 
 from __future__ import annotations
