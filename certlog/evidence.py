@@ -17,6 +17,13 @@ class Evidence:
     def record(self, key: str, value: object) -> None:
         self.items[key] = _plain(value)
 
+    def add(self, key: str, *path: str, value: object) -> None:
+        """Set one entry of a nested table, e.g. add("observed_privileges", mode, role, operation, value=...)."""
+        table = self.items.setdefault(key, {})
+        for part in path[:-1]:
+            table = table.setdefault(part, {})
+        table[path[-1]] = _plain(value)
+
     def get(self, key: str, default=None):
         return self.items.get(key, default)
 

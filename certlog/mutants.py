@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certlog.errors import CertlogError
-from certlog.paths import ROOT, migration_files
+from certlog.paths import ROOT, cert_notification_log_migration
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
 SUITE = ["schema", "conformance"]  # conformance includes the pgTAP files
@@ -58,13 +58,6 @@ def catalogue(path: Path = CATALOGUE) -> list[Mutant]:
     return [Mutant(**m) for m in tomllib.loads(path.read_text())["mutant"]]
 
 
-def target_migration() -> Path:
-    found = [p for p in migration_files() if p.name.endswith("_create_cert_notification_log.sql")]
-    if len(found) != 1:
-        raise CertlogError(f"expected one *_create_cert_notification_log.sql migration, found {found}")
-    return found[0]
-
-
 def _environment(migration_text: str, name: str, workdir: Path, label: str) -> tuple[dict, Path]:
     migrations = workdir / label / "migrations"
     reports = workdir / label / "reports"
@@ -100,7 +93,7 @@ def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tupl
 
 
 def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]]:
-    source = target_migration()
+    source = cert_notification_log_migration()
     original = source.read_text()
     mutated = {m.id: m.apply(original) for m in mutants}  # every mutant must apply before anything runs
     with tempfile.TemporaryDirectory(prefix="certlog-mutants-") as tmp:

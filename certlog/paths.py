@@ -14,6 +14,13 @@ SQL = Path(__file__).resolve().parent / "sql"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def cert_notification_log_migration(directory: Path = MIGRATIONS) -> Path:
+    found = [p for p in migration_files(directory) if p.name.endswith("_create_cert_notification_log.sql")]
+    if len(found) != 1:
+        raise FileNotFoundError(f"expected one *_create_cert_notification_log.sql in {directory}, found {found}")
+    return found[0]
+
+
 def migration_files(directory: Path = MIGRATIONS) -> list[Path]:
     files = sorted(directory.glob("*.sql"))
     if not files:

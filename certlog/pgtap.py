@@ -64,9 +64,7 @@ def ensure_extension(server: Server, dbname: str) -> str:
     with connect(server, dbname, autocommit=True) as conn:
         try:
             conn.execute("create extension if not exists pgtap with schema extensions")
-        except psycopg.errors.FeatureNotSupported as exc:
-            raise PgTapMissing.extension(str(exc)) from exc
-        except psycopg.errors.UndefinedFile as exc:
+        except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile) as exc:
             raise PgTapMissing.extension(str(exc)) from exc
         return conn.execute("select extversion from pg_extension where extname = 'pgtap'").fetchone()[0]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import markdown
 
 from certlog import plots
+from certlog.config import PRIVILEGE_MODES
 from certlog.paths import ROOT, migration_files
 from certlog.verdicts import RequirementVerdict
 
@@ -113,7 +114,7 @@ def _privileges(ev) -> str:
            "Each cell: expected; what `has_table_privilege` says; what happened when the statement was tried "
            "with the role switched as PostgREST switches it."]
     observed = ev.get("observed_privileges") or {}
-    for mode in ("legacy", "revoked"):
+    for mode in PRIVILEGE_MODES:
         catalog = {(r["role"], r["privilege"]): r["granted"] for r in ev.get(f"catalog_privileges_{mode}") or []}
         rows = []
         for role in ROLES:

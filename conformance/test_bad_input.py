@@ -86,9 +86,7 @@ def test_invalid_write_is_refused_and_changes_nothing(server, module_db, baselin
                 error = exc
     with databases.connect(server, module_db) as conn:
         after = prepare.fingerprint(conn)
-    seen = evidence.get("bad_inputs", {})
-    seen[case] = getattr(error, "sqlstate", None) or repr(error)
-    evidence.record("bad_inputs", seen)
+    evidence.add("bad_inputs", case, value=getattr(error, "sqlstate", None) or repr(error))
     assert getattr(error, "sqlstate", None) == sqlstate, f"{case}: expected SQLSTATE {sqlstate}, got {error!r}"
     assert after == baseline
 

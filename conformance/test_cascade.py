@@ -15,23 +15,22 @@ def test_deleting_a_certification_removes_its_log_rows(superuser, sample):
     assert superuser.execute(COUNT, (sample["certification_id"],)).fetchone()[0] == 0
 
 
+def _delete_through_the_api(postgrest, coordinator, certification_id):
+    """A coordinator deletes a certification through the API; returns (rows deleted, log rows left)."""
+    with postgrest.request("authenticated", claims("authenticated", sub=coordinator)) as conn:
+        deleted = conn.execute("delete from public.peer_mentor_certifications where id = %s returning id",
+                               (certification_id,)).fetchall()
+        conn.execute("set local role service_role")  # a role that may count the log
+        remaining = conn.execute(COUNT, (certification_id,)).fetchone()[0]
+    return len(deleted), remaining
+
+
 @pytest.mark.requirement("AC-6")
 def test_a_coordinator_deleting_a_certification_through_the_api_cascades(postgrest, sample):
-    coordinator = claims("authenticated", sub=sample["own_coordinator"])
-    with postgrest.request("authenticated", coordinator) as conn:
-        deleted = conn.execute("delete from public.peer_mentor_certifications where id = %s returning id",
-                               (sample["certification_id"],)).fetchall()
-        conn.execute("set local role service_role")  # a role that may count the log
-        remaining = conn.execute(COUNT, (sample["certification_id"],)).fetchone()[0]
-    assert (len(deleted), remaining) == (1, 0)
+    assert _delete_through_the_api(postgrest, sample["own_coordinator"], sample["certification_id"]) == (1, 0)
 
 
 @pytest.mark.requirement("AC-6")
 def test_a_coordinator_of_another_chapter_deletes_nothing(postgrest, sample):
-    outsider = claims("authenticated", sub=sample["other_coordinator"])
-    with postgrest.request("authenticated", outsider) as conn:
-        deleted = conn.execute("delete from public.peer_mentor_certifications where id = %s returning id",
-                               (sample["certification_id"],)).fetchall()
-        conn.execute("set local role service_role")
-        remaining = conn.execute(COUNT, (sample["certification_id"],)).fetchone()[0]
-    assert (deleted, remaining) == ([], sample["cert_rows"])
+    assert _delete_through_the_api(postgrest, sample["other_coordinator"], sample["certification_id"]) == (
+        0, sample["cert_rows"])

@@ -33,9 +33,7 @@ def test_client_role_is_refused(server, shared_dbs, sample, mode, role, operatio
     with postgrest_session(server, shared_dbs[mode]) as api, api.request(role, _claims(role, sample)) as conn, \
             pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
         conn.execute(OPERATIONS[operation], sample)
-    matrix = evidence.get("observed_privileges", {})
-    matrix.setdefault(mode, {}).setdefault(role, {})[operation] = f"refused ({caught.value.sqlstate})"
-    evidence.record("observed_privileges", matrix)
+    evidence.add("observed_privileges", mode, role, operation, value=f"refused ({caught.value.sqlstate})")
 
 
 @pytest.mark.requirement("AC-5", "SEC-1")
@@ -59,9 +57,7 @@ def test_service_role_cannot_change_or_remove_rows(server, shared_dbs, sample, m
     with postgrest_session(server, shared_dbs[mode]) as api, api.request("service_role") as conn, \
             pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
         conn.execute(OPERATIONS[operation], sample)
-    matrix = evidence.get("observed_privileges", {})
-    matrix.setdefault(mode, {}).setdefault("service_role", {})[operation] = f"refused ({caught.value.sqlstate})"
-    evidence.record("observed_privileges", matrix)
+    evidence.add("observed_privileges", mode, "service_role", operation, value=f"refused ({caught.value.sqlstate})")
 
 
 @pytest.mark.requirement("AC-5", "SEC-2", "PLAT-1")
@@ -71,6 +67,5 @@ def test_service_role_can_insert_and_read(server, shared_dbs, sample, mode, evid
         inserted = conn.execute(OPERATIONS["INSERT"] + " returning id", sample).fetchall()
         read = conn.execute(OPERATIONS["SELECT"]).fetchall()
     assert (len(inserted), len(read)) == (1, 1)
-    matrix = evidence.get("observed_privileges", {})
-    matrix.setdefault(mode, {}).setdefault("service_role", {}).update(SELECT="allowed", INSERT="allowed")
-    evidence.record("observed_privileges", matrix)
+    for operation in ("SELECT", "INSERT"):
+        evidence.add("observed_privileges", mode, "service_role", operation, value="allowed")

@@ -6,6 +6,7 @@ import psycopg
 import pytest
 
 from certlog import queries
+from certlog.postgrest import postgrest_session
 
 TODAY = date(2026, 11, 25)
 
@@ -30,7 +31,6 @@ def test_a_second_row_with_the_same_key_raises_unique_violation(superuser, sampl
 
 @pytest.mark.requirement("TEST-4", "IMPL-1", "SEC-2")
 def test_cron_retry_as_service_role_inserts_once_then_returns_cleanly(server, fresh_db, sample):
-    from certlog.postgrest import postgrest_session
     with postgrest_session(server, fresh_db) as api:
         with api.request("service_role", commit=True) as conn:
             first = _cron_insert(conn, sample)

@@ -10,8 +10,9 @@ from datetime import date
 import psycopg
 import pytest
 
-from certlog import cron, databases, prepare, psql
+from certlog import cron, databases, prepare, psql, standin
 from certlog.errors import SqlScriptFailed
+from certlog.paths import cert_notification_log_migration
 from certlog.postgrest import postgrest_session
 
 
@@ -48,18 +49,14 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
 @pytest.mark.parametrize("state", ["before the migration", "after the migration"])
 def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templates, tmp_path, state):
     name = f"certlog_fault_{'fresh' if state.startswith('before') else 'migrated'}"
-    if state.startswith("before"):
-        prepare.build_empty(server, "legacy", name)  # migrated: then drop the table to get "before"
-        with databases.connect(server, name, autocommit=True) as conn:
-            conn.execute("drop table public.cert_notification_log")
-            conn.execute("drop function public.cert_notification_idempotency_key(uuid, text, date), "
-                         "public.purge_cert_notification_log(interval), "
-                         "public.cert_notification_log_refuse_update()")
+    databases.drop_database(server, name)
+    if state.startswith("before"):  # Supabase stand-in and Tier 0, never migrated
+        databases.create_database(server, name, template=prepare.BASE_DB)
+        standin.set_privilege_mode(server, name, "legacy")
     else:
-        databases.drop_database(server, name)
         databases.create_database(server, name, template=templates["legacy"].name)
     try:
-        source = prepare.migration_files()[-1].read_text()
+        source = cert_notification_log_migration().read_text()
         cut = source.index("alter table public.cert_notification_log enable row level security;")
         broken = tmp_path / "broken.sql"
         broken.write_text(source[:cut] + "select 1 / 0;  -- injected failure\n" + source[cut:])
@@ -69,7 +66,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templ
         with pytest.raises(SqlScriptFailed, match="division by zero"):
             prepare.apply_migrations(server, name, [broken])
         assert psql.schema_dump(server, name) == before
-        if rows_before:
+        if rows_before is not None:
             with databases.connect(server, name) as conn:
                 assert prepare.fingerprint(conn) == rows_before
         prepare.apply_migrations(server, name)  # the clean migration still applies

@@ -23,7 +23,5 @@ LINTS = [
 @pytest.mark.parametrize("lint", LINTS, ids=[name.removeprefix("lint_") for name in LINTS])
 def test_supabase_linter_finds_nothing(superuser, lint, evidence):
     offending = [r["object"] for r in queries.rows(superuser, lint)]
-    found = evidence.get("supabase_linter", {})
-    found[lint.removeprefix("lint_")] = offending
-    evidence.record("supabase_linter", found)
+    evidence.add("supabase_linter", lint.removeprefix("lint_"), value=offending)
     assert offending == []
