@@ -5,28 +5,18 @@ Scales come from CERTLOG_BENCH_SCALES (comma-separated row counts, default the s
 """
 
 import dataclasses
-import os
 
 import pytest
 
-from certlog import databases, plans, prepare
-from certlog.errors import ConfigError
-from certlog.pytest_plugin import say
-
-
-def _scales(default: int) -> list[int]:
-    raw = os.environ.get("CERTLOG_BENCH_SCALES", "")
-    try:
-        return sorted({int(x.replace("_", "")) for x in raw.split(",") if x.strip()}) or [default]
-    except ValueError:
-        raise ConfigError(f"CERTLOG_BENCH_SCALES={raw!r}: expected comma-separated row counts") from None
+from certlog.checks.pytest_plugin import say, settings_of
+from certlog.database import connections as databases
+from certlog.database import plans
+from certlog.database import templates as prepare
 
 
 def pytest_generate_tests(metafunc):
     if "rows" in metafunc.fixturenames:
-        from certlog.config import Settings
-
-        scales = _scales(Settings.from_env().seed_rows)
+        scales = settings_of(metafunc.config).bench_scales
         metafunc.parametrize("rows", scales, ids=[f"{r}rows" for r in scales], scope="session")
 
 

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from certlog import cron, plans, queries
-from certlog.postgrest import postgrest_session
+from certlog.cronjob import calls as cron
+from certlog.database import plans, queries
+from certlog.standin.postgrest import postgrest_session
 
 INSERT_BATCH = 1_000
 CHECK_PAIRS = 50_000

@@ -3,8 +3,8 @@
 import itertools
 import random
 
-from certlog import plans, queries
-from certlog.postgrest import postgrest_session
+from certlog.database import plans, queries
+from certlog.standin.postgrest import postgrest_session
 
 SAMPLE = 2_000
 

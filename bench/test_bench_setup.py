@@ -3,15 +3,19 @@
 import dataclasses
 import itertools
 
-from certlog import databases, prepare, seed, standin
-from certlog.backends import start_server
+from certlog import standin
+from certlog.database import connections as databases
+from certlog.database import seed
+from certlog.database import templates as prepare
+from certlog.paths import migration_files
+from certlog.provision import start_server
 
 SEED_ROWS = 50_000
 
 
 def test_seed_50000_rows(benchmark, record, server, settings, templates):
     empty = "certlog_bench_empty"
-    prepare.build_empty(server, "legacy", empty)
+    prepare.build_empty(server, settings, "legacy", empty)
     names = (f"certlog_bench_seed_{i}" for i in itertools.count())
     created = []
 
@@ -41,7 +45,7 @@ def test_provision_and_migrate(benchmark, record, settings):
         with start_server(dataclasses.replace(settings)) as fresh:
             prepare.build_base(fresh)
             standin.set_privilege_mode(fresh, prepare.BASE_DB, "legacy")
-            prepare.apply_migrations(fresh, prepare.BASE_DB)
+            prepare.apply_migrations(fresh, prepare.BASE_DB, migration_files(settings.migrations_dir))
             return fresh.kind
 
     kind = benchmark.pedantic(provision, rounds=3)

@@ -1,5 +1,5 @@
 import sys
 
-from certlog.cli import main
+from certlog.runners.cli import main
 
 sys.exit(main())

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from certlog.postgrest import claims
+from certlog.standin.postgrest import claims
 
 UPDATE = "update public.cert_notification_log set sent_at = now() where idempotency_key = %s"
 

@@ -6,8 +6,9 @@ and content checksum must be what they were.
 
 import pytest
 
-from certlog import databases, prepare
-from certlog.postgrest import claims, postgrest_session
+from certlog.database import connections as databases
+from certlog.database import templates as prepare
+from certlog.standin.postgrest import claims, postgrest_session
 
 KEY = "a" * 64
 CERT, RECIPIENT = "%(certification_id)s", "%(recipient_id)s"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog.postgrest import claims
+from certlog.standin.postgrest import claims
 
 COUNT = "select count(*) from public.cert_notification_log where certification_id = %s"
 

@@ -7,9 +7,9 @@ with set_config inside the transaction. Never as a superuser, owner or BYPASSRLS
 import psycopg
 import pytest
 
-from certlog import databases
-from certlog.config import PRIVILEGE_MODES
-from certlog.postgrest import claims, postgrest_session
+from certlog.database import connections as databases
+from certlog.settings import PRIVILEGE_MODES
+from certlog.standin.postgrest import claims, postgrest_session
 
 OPERATIONS = {
     "SELECT": "select * from public.cert_notification_log limit 1",

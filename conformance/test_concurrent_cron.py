@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from certlog import cron, databases
-from certlog.postgrest import postgrest_session
+from certlog.cronjob import calls as cron
+from certlog.database import connections as databases
+from certlog.standin.postgrest import postgrest_session
 
 WORKERS = 16
 NOTIFICATIONS = 3_000

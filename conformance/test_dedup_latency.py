@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from certlog import queries
-from certlog.latency import measure
+from certlog.checks.latency import measure
+from certlog.database import queries
 
 BUDGET_MS = 5.0
 LOOKUPS = 2_000  # half hits, half misses

@@ -5,8 +5,8 @@ from datetime import date
 import psycopg
 import pytest
 
-from certlog import queries
-from certlog.postgrest import postgrest_session
+from certlog.database import queries
+from certlog.standin.postgrest import postgrest_session
 
 TODAY = date(2026, 11, 25)
 

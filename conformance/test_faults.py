@@ -10,10 +10,14 @@ from datetime import date
 import psycopg
 import pytest
 
-from certlog import cron, databases, prepare, psql, standin
+from certlog import standin
+from certlog.cronjob import calls as cron
+from certlog.database import connections as databases
+from certlog.database import psql
+from certlog.database import templates as prepare
 from certlog.errors import SqlScriptFailed
-from certlog.paths import cert_notification_log_migration
-from certlog.postgrest import postgrest_session
+from certlog.paths import cert_notification_log_migration, migration_files
+from certlog.standin.postgrest import postgrest_session
 
 
 def _count(server, db, keys):
@@ -47,7 +51,7 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
 
 @pytest.mark.requirement("AC-7")
 @pytest.mark.parametrize("state", ["before the migration", "after the migration"])
-def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templates, tmp_path, state):
+def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, settings, templates, tmp_path, state):
     name = f"certlog_fault_{'fresh' if state.startswith('before') else 'migrated'}"
     databases.drop_database(server, name)
     if state.startswith("before"):  # Supabase stand-in and Tier 0, never migrated
@@ -56,7 +60,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templ
     else:
         databases.create_database(server, name, template=templates["legacy"].name)
     try:
-        source = cert_notification_log_migration().read_text()
+        source = cert_notification_log_migration(settings.migrations_dir).read_text()
         cut = source.index("alter table public.cert_notification_log enable row level security;")
         broken = tmp_path / "broken.sql"
         broken.write_text(source[:cut] + "select 1 / 0;  -- injected failure\n" + source[cut:])
@@ -69,7 +73,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, templ
         if rows_before is not None:
             with databases.connect(server, name) as conn:
                 assert prepare.fingerprint(conn) == rows_before
-        prepare.apply_migrations(server, name)  # the clean migration still applies
+        prepare.apply_migrations(server, name, migration_files(settings.migrations_dir))  # the clean one still applies
         with databases.connect(server, name) as conn:
             assert conn.execute("select to_regclass('public.cert_notification_log') is not null").fetchone()[0]
     finally:

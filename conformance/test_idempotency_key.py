@@ -6,8 +6,8 @@ from datetime import date
 import psycopg
 import pytest
 
-from certlog import queries
-from certlog.keys import idempotency_key
+from certlog.cronjob.keys import idempotency_key
+from certlog.database import queries
 from certlog.paths import DATA, PGTAP_TESTS
 
 VECTORS = list(csv.DictReader((DATA / "idempotency_key_vectors.csv").open()))

@@ -3,7 +3,8 @@
 import pytest
 from psycopg import sql
 
-from certlog import cron, plans, queries
+from certlog.cronjob import calls as cron
+from certlog.database import plans, queries
 
 TABLE = "cert_notification_log"
 COMPOSITE_INDEX = "cert_notification_log_certification_id_notification_type_idx"

@@ -3,8 +3,8 @@
 import psycopg
 import pytest
 
-from certlog import queries
-from certlog.postgrest import claims
+from certlog.database import queries
+from certlog.standin.postgrest import claims
 
 
 @pytest.mark.requirement("IMPL-3")

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from certlog import queries
-from certlog.keys import NOTIFICATION_TYPES
+from certlog.cronjob.keys import NOTIFICATION_TYPES
+from certlog.database import queries
 
 
 def _constraints(conn):

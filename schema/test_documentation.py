@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 from certlog.paths import ROOT
 
 FORMAT = "{certification_id}|{notification_type}|{YYYY-MM-DD}"

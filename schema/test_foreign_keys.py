@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 
 
 def _fks(conn):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 
 FUNCTIONS = {
     "cert_notification_idempotency_key(uuid,text,date)": {"volatility": "i", "security_definer": False},

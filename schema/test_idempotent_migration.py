@@ -4,7 +4,7 @@ import difflib
 
 import pytest
 
-from certlog.config import PRIVILEGE_MODES
+from certlog.settings import PRIVILEGE_MODES
 
 
 @pytest.mark.requirement("AC-7", "PLAT-1")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from certlog import psql, queries
+from certlog.database import psql, queries
 
 COMPOSITE = ["certification_id", "notification_type"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 
 CLIENT_ROLES = {"anon", "authenticated", "public"}
 

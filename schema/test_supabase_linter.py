@@ -6,7 +6,7 @@ The INFO rls_enabled_no_policy is intended (internal table) and not checked.
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 
 LINTS = [
     "lint_rls_disabled_in_public",

@@ -2,8 +2,9 @@
 
 import pytest
 
-from certlog import databases, queries
-from certlog.config import PRIVILEGE_MODES
+from certlog.database import connections as databases
+from certlog.database import queries
+from certlog.settings import PRIVILEGE_MODES
 
 EXPECTED_ROLES = {
     # role: (superuser, bypassrls, login, inherit, member of)

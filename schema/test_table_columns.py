@@ -2,7 +2,7 @@
 
 import pytest
 
-from certlog import queries
+from certlog.database import queries
 
 EXPECTED_COLUMNS = {
     # name: (type, not null, default)

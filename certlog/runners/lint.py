@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from certlog.paths import MIGRATIONS, ROOT
+from certlog.paths import ROOT
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class LintResult:
     output: str
 
 
-def squawk(directory: Path = MIGRATIONS) -> LintResult:
+def squawk(directory: Path) -> LintResult:
     name = "squawk on supabase/migrations (config: .squawk.toml)"
     executable = shutil.which("squawk") or shutil.which("squawk", path=str(Path(sys.executable).parent))
     if not executable:
@@ -30,5 +30,5 @@ def squawk(directory: Path = MIGRATIONS) -> LintResult:
     return LintResult(name, out.returncode == 0, (out.stdout + out.stderr).strip())
 
 
-def run_all() -> list[LintResult]:
-    return [squawk()]
+def run_all(migrations: Path) -> list[LintResult]:
+    return [squawk(migrations)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from certlog.backends.base import Server
+from certlog.provision.server import Server
 
 
 def connect(server: Server, dbname: str, user: str | None = None, **kwargs) -> psycopg.Connection:

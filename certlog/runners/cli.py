@@ -17,9 +17,9 @@ import os
 import sys
 import time
 
-from certlog.config import Settings
 from certlog.errors import CertlogError
 from certlog.paths import ROOT
+from certlog.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,23 +60,23 @@ def main(argv: list[str] | None = None) -> int:
 def _verify(settings: Settings, extra: list[str]) -> int:
     import pytest
 
-    from certlog import lint
+    from certlog.runners import lint
 
     started = time.perf_counter()
     os.chdir(ROOT)
     settings.report_dir.mkdir(parents=True, exist_ok=True)
     code = pytest.main(["-p", "no:cacheprovider", "schema", "conformance",
                         f"--junitxml={settings.report_dir / 'junit-verify.xml'}", *extra])
-    lint_results = lint.run_all()
+    lint_results = lint.run_all(settings.migrations_dir)
     return _report(settings, lint_results=lint_results, wall_seconds=time.perf_counter() - started,
                    pytest_exit=int(code))
 
 
 def _report(settings: Settings, *, lint_results=None, wall_seconds=None, pytest_exit=None) -> int:
-    from certlog import report
-    from certlog.evidence import load
-    from certlog.pytest_plugin import RESULTS_FILE
-    from certlog.verdicts import requirement_verdicts, table
+    from certlog.checks.pytest_plugin import RESULTS_FILE
+    from certlog.reporting import report
+    from certlog.reporting.evidence import load
+    from certlog.reporting.verdicts import requirement_verdicts, table
 
     results_path = settings.report_dir / RESULTS_FILE
     if not results_path.exists():
@@ -84,7 +84,8 @@ def _report(settings: Settings, *, lint_results=None, wall_seconds=None, pytest_
         return 2
     results = load(results_path)
     verdicts = requirement_verdicts(results["tests"])
-    paths = report.write(settings.report_dir, results, verdicts, lint_results=lint_results,
+    paths = report.write(settings.report_dir, results, verdicts, migrations=settings.migrations_dir,
+                         lint_results=lint_results,
                          wall_seconds=wall_seconds)
     lint_ok = all(r.ok for r in lint_results or [])
     passed = sum(v.passed for v in verdicts)
@@ -101,7 +102,7 @@ def _report(settings: Settings, *, lint_results=None, wall_seconds=None, pytest_
 def _bench(settings: Settings, *, compare: bool, fail: str | None) -> int:
     import pytest
 
-    from certlog import benchmarks
+    from certlog.runners import benchmarks
 
     os.chdir(ROOT)
     settings.report_dir.mkdir(parents=True, exist_ok=True)
@@ -115,7 +116,7 @@ def _bench(settings: Settings, *, compare: bool, fail: str | None) -> int:
 
 
 def _mutants(settings: Settings, only: list[str] | None) -> int:
-    from certlog import mutants
+    from certlog.runners import mutants
 
     chosen = mutants.catalogue()
     if only:
@@ -138,7 +139,7 @@ def _mutants(settings: Settings, only: list[str] | None) -> int:
 
 
 def _majors(settings: Settings, majors: list[int]) -> int:
-    from certlog import majors as runner
+    from certlog.runners import majors as runner
 
     results = []
     for major in majors:
@@ -154,9 +155,10 @@ def _majors(settings: Settings, majors: list[int]) -> int:
 
 
 def _pgprove(settings: Settings) -> int:
-    from certlog import pgtap, prepare
-    from certlog.backends import start_server
+    from certlog.checks import pgtap
+    from certlog.database import templates as prepare
     from certlog.paths import PGTAP_TESTS
+    from certlog.provision import start_server
 
     with start_server(settings) as server:
         prepare.build_base(server)

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 
 import psycopg
 
-from certlog.backends.base import Server
 from certlog.errors import BackendUnavailable, ServerStartFailed
 from certlog.paths import ROOT
+from certlog.provision.server import Server
 
 SUPERUSER = "supabase_admin"
 PGTAP_DOCKERFILE_DIR = ROOT / "containers" / "postgres-pgtap"
@@ -46,9 +46,9 @@ def _client():
     return client, "podman" in engine.lower()
 
 
-def pgtap_image(client, base: str, major: int) -> str:
+def pgtap_image(client, base: str, major: int, has_pgtap: bool) -> str:
     """The base image with pgTAP, built through Testcontainers once per base and kept."""
-    if os.environ.get("CERTLOG_IMAGE_PGTAP") == "present":
+    if has_pgtap:
         _require_image(client, base)
         return base
     tag = "certlog/postgres-pgtap:" + re.sub(r"[^a-zA-Z0-9_.-]+", "-", base)[-120:]
@@ -81,7 +81,7 @@ def _require_image(client, image: str) -> None:
 
 
 @contextmanager
-def container_server(image: str, major: int = 15):
+def container_server(image: str, major: int = 15, *, has_pgtap: bool = False):
     from testcontainers.community.postgres import PostgresContainer
 
     if not docker_api_reachable():
@@ -90,7 +90,7 @@ def container_server(image: str, major: int = 15):
             "start Docker, or run through scripts/with-docker-api.sh")
     client, podman = _client()
     started = time.perf_counter()
-    tag = pgtap_image(client, image, major)
+    tag = pgtap_image(client, image, major, has_pgtap)
     built = time.perf_counter() - started
     password = secrets.token_hex(16)
     extra = {"network_mode": "slirp4netns"} if podman else {}  # host side sees 127.0.0.1 only

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 import psycopg
 
-from certlog.backends.base import Server
-from certlog.databases import connect
+from certlog.database.connections import connect
+from certlog.provision.server import Server
 
 SWITCH = "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
 

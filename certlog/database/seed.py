@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from faker import Faker
 
-from certlog.keys import idempotency_key
+from certlog.cronjob.keys import idempotency_key
 
 REFERENCE_DAY = date(2026, 11, 1)
 SCHEDULE = (("expiry_warning_90d", 90), ("expiry_warning_30d", 30), ("expiry_warning_7d", 7), ("expired", 0))

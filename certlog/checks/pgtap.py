@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 from tap.parser import Parser
 
-from certlog.backends.base import Server
-from certlog.databases import connect
+from certlog.database.connections import connect
 from certlog.errors import CertlogError
+from certlog.provision.server import Server
 
 TEST_ROLE = "postgres"  # supabase test db connects as postgres
 PSQL_TAP_OPTIONS = ["-X", "--no-align", "--quiet", "--tuples-only", "--pset", "pager=off", "-v", "ON_ERROR_STOP=1"]

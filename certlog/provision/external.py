@@ -11,8 +11,8 @@ from contextlib import contextmanager
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from certlog.backends.base import Server
 from certlog.errors import BackendUnavailable
+from certlog.provision.server import Server
 
 
 @contextmanager

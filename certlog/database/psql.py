@@ -6,8 +6,8 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from certlog.backends.base import Server
 from certlog.errors import SqlScriptFailed
+from certlog.provision.server import Server
 
 
 def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None) -> str:

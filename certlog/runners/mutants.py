@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certlog.errors import CertlogError
-from certlog.paths import ROOT, cert_notification_log_migration
+from certlog.paths import MIGRATIONS, ROOT, cert_notification_log_migration
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
 SUITE = ["schema", "conformance"]  # conformance includes the pgTAP files
@@ -93,7 +93,7 @@ def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tupl
 
 
 def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]]:
-    source = cert_notification_log_migration()
+    source = cert_notification_log_migration(MIGRATIONS)
     original = source.read_text()
     mutated = {m.id: m.apply(original) for m in mutants}  # every mutant must apply before anything runs
     with tempfile.TemporaryDirectory(prefix="certlog-mutants-") as tmp:

@@ -17,8 +17,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from certlog.backends.base import Server
 from certlog.errors import ExecutableMissing, ServerStartFailed
+from certlog.provision.server import Server
 
 SUPERUSER = "supabase_admin"
 PORT = 5432  # only names the socket file inside our own socket directory

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from certlog.backends.base import Server
-from certlog.config import PRIVILEGE_MODES
-from certlog.databases import connect
+from certlog.database.connections import connect
+from certlog.database.psql import run_file
 from certlog.paths import STANDIN
-from certlog.psql import run_file
+from certlog.provision.server import Server
+from certlog.settings import PRIVILEGE_MODES
 
 BASE_FILES = ("10_roles.sql", "20_schemas_and_auth.sql", "40_tier0.sql")
 LOGIN_ROLES = ("postgres", "authenticator")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from certlog.backends.base import Server, terminate_as_interrupt
-from certlog.backends.container import container_server, docker_api_reachable
-from certlog.backends.embedded import embedded_server, find_bindir
-from certlog.backends.external import external_server
-from certlog.config import Settings
 from certlog.errors import BackendUnavailable, ExecutableMissing
+from certlog.provision.container import container_server, docker_api_reachable
+from certlog.provision.embedded import embedded_server, find_bindir
+from certlog.provision.external import external_server
+from certlog.provision.server import Server, terminate_as_interrupt
+from certlog.settings import Settings
 
 __all__ = ["Server", "start_server"]
 
@@ -22,9 +22,9 @@ def start_server(settings: Settings):
     if kind == "external":
         ctx = external_server(settings.database_url)
     elif kind == "container":
-        ctx = container_server(settings.image, settings.pg_major)
+        ctx = container_server(settings.image, settings.pg_major, has_pgtap=settings.image_has_pgtap)
     else:
-        ctx = embedded_server(major=settings.pg_major, bindir=settings.pg_bindir)
+        ctx = embedded_server(major=settings.pg_major, bindir=str(settings.pg_bindir) if settings.pg_bindir else None)
     with terminate_as_interrupt(), ctx as server:
         yield server
 
@@ -34,7 +34,7 @@ def _choose(settings: Settings) -> str:
         return "external"
     reasons = []
     try:
-        find_bindir(settings.pg_major, settings.pg_bindir)
+        find_bindir(settings.pg_major, str(settings.pg_bindir) if settings.pg_bindir else None)
         return "embedded"
     except ExecutableMissing as exc:
         reasons.append(f"embedded: {exc}")

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from certlog import databases, psql, queries, standin
-from certlog.backends.base import Server
-from certlog.config import Settings
+from certlog import standin
+from certlog.database import connections as databases
+from certlog.database import psql, queries
+from certlog.database.seed import SeedReport, seed
 from certlog.errors import SqlScriptFailed
 from certlog.paths import migration_files
-from certlog.seed import SeedReport, seed
+from certlog.provision.server import Server
+from certlog.settings import Settings
 
 BASE_DB = "certlog_base"
 MIGRATION_ROLE = "postgres"
@@ -61,8 +63,8 @@ def template_name(mode: str) -> str:
     return f"certlog_tmpl_{mode}"
 
 
-def apply_migrations(server: Server, dbname: str, files: list[Path] | None = None) -> None:
-    for path in files or migration_files():
+def apply_migrations(server: Server, dbname: str, files: list[Path]) -> None:
+    for path in files:
         psql.run_file(server, dbname, path, user=MIGRATION_ROLE)
 
 
@@ -77,18 +79,19 @@ def build_base(server: Server) -> None:
     standin.install_base(server, BASE_DB)
 
 
-def build_empty(server: Server, mode: str, name: str) -> None:
+def build_empty(server: Server, settings: Settings, mode: str, name: str) -> None:
     """Stand-in, privileges mode and migration, no rows: where seeding is measured."""
     databases.drop_database(server, name)
     databases.create_database(server, name, template=BASE_DB)
     standin.set_privilege_mode(server, name, mode)
-    apply_migrations(server, name)
+    apply_migrations(server, name, migration_files(settings.migrations_dir))
 
 
 def build_template(server: Server, settings: Settings, mode: str, *,
                    progress: Callable[[str], None] = lambda message: None,
                    files: list[Path] | None = None, name: str | None = None) -> PreparedTemplate:
     name = name or template_name(mode)
+    files = files or migration_files(settings.migrations_dir)
     databases.drop_database(server, name)
     databases.create_database(server, name, template=BASE_DB)
     standin.set_privilege_mode(server, name, mode)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import markdown
 
-from certlog import plots
-from certlog.config import PRIVILEGE_MODES
-from certlog.paths import ROOT, migration_files
-from certlog.verdicts import RequirementVerdict
+from certlog.paths import migration_files
+from certlog.reporting import plots
+from certlog.reporting.verdicts import RequirementVerdict
+from certlog.settings import PRIVILEGE_MODES
 
 ROLES = ("anon", "authenticated", "service_role")
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
@@ -26,8 +26,8 @@ EXPECTED = {"service_role": {"SELECT", "INSERT"}}
 MISSING = "_Not measured in this run._"
 
 
-def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *, lint_results=None,
-          wall_seconds: float | None = None) -> list[Path]:
+def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *, migrations: Path,
+          lint_results=None, wall_seconds: float | None = None) -> list[Path]:
     evidence = results["evidence"]
     charts: dict[str, bytes] = {}
     latency = evidence.get("dedup_latency")
@@ -37,7 +37,7 @@ def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *
     sections = [
         _summary(verdicts, lint_results, wall_seconds),
         _environment(evidence),
-        _migration(evidence),
+        _migration(evidence, migrations),
         _describe(evidence),
         _privileges(evidence),
         _rls(evidence),
@@ -84,8 +84,8 @@ def _environment(ev) -> str:
     return "## Environment\n\n" + _table(["", ""], rows)
 
 
-def _migration(ev) -> str:
-    rows = [(f"`{p.relative_to(ROOT)}`", f"`{hashlib.sha256(p.read_bytes()).hexdigest()}`") for p in migration_files()]
+def _migration(ev, migrations: Path) -> str:
+    rows = [(f"`{p.name}`", f"`{hashlib.sha256(p.read_bytes()).hexdigest()}`") for p in migration_files(migrations)]
     out = "## Migration\n\n" + _table(["File", "SHA-256"], rows)
     templates = ev.get("templates")
     if not templates:

@@ -13,8 +13,8 @@ import platform
 import re
 from pathlib import Path
 
-from certlog import plots
 from certlog.paths import ROOT
+from certlog.reporting import plots
 
 BASELINES = ROOT / "bench" / "baselines"
 DEFAULT_FAIL = "median:30%"

@@ -11,13 +11,15 @@ import uuid
 
 import pytest
 
-from certlog import databases, prepare, queries
-from certlog.backends import start_server
-from certlog.config import PRIVILEGE_MODES, Settings
+from certlog.checks.requirements import catalogue
+from certlog.database import connections as databases
+from certlog.database import queries
+from certlog.database import templates as prepare
 from certlog.errors import CertlogError
-from certlog.evidence import Evidence, save
-from certlog.postgrest import postgrest_session
-from certlog.requirements import catalogue
+from certlog.provision import start_server
+from certlog.reporting.evidence import Evidence, save
+from certlog.settings import PRIVILEGE_MODES, Settings
+from certlog.standin.postgrest import postgrest_session
 
 RESULTS_FILE = "results.json"
 
@@ -63,14 +65,14 @@ class Recorder:
     def pytest_sessionfinish(self, session):
         if not self.tests:
             return  # nothing ran (--collect-only, or a usage error): keep the last run's results
-        try:
-            report_dir = Settings.from_env().report_dir
-        except CertlogError:
-            return
-        save(report_dir / RESULTS_FILE, self.evidence, self.tests)
+        save(settings_of(session.config).report_dir / RESULTS_FILE, self.evidence, self.tests)
 
 
 def pytest_configure(config):
+    try:
+        config._certlog_settings = Settings.from_env()
+    except CertlogError as exc:
+        raise pytest.UsageError(f"certlog: {exc}") from None
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config._certlog = Recorder()
@@ -91,12 +93,14 @@ def say(config, message: str) -> None:
         reporter.flush()
 
 
+def settings_of(config) -> Settings:
+    """The session's settings, read once when pytest starts."""
+    return config._certlog_settings
+
+
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except CertlogError as exc:
-        pytest.exit(f"certlog: {exc}", returncode=3)
+def settings(request) -> Settings:
+    return settings_of(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -186,7 +190,7 @@ def sample(server, db) -> dict:
 @pytest.fixture(scope="session")
 def pgtap_runs(server, db, evidence) -> dict:
     """Every supabase/tests file, run once against the shared database (pgTAP created as supabase test db does)."""
-    from certlog import pgtap
+    from certlog.checks import pgtap
     from certlog.paths import PGTAP_TESTS
 
     version = pgtap.ensure_extension(server, db)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from certlog import queries
-from certlog.keys import idempotency_key
+from certlog.cronjob.keys import idempotency_key
+from certlog.database import queries
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,186 @@
+"""Every CERTLOG_* setting: declared once here, read once, validated before anything starts.
+
+The README's settings table is generated from SETTINGS (and checked against it by a test).
+A malformed value, a setting that the chosen backend would not use, or an unknown CERTLOG_*
+name is a UsageError: one line, exit code 2, nothing started.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from certlog.errors import UsageError
+from certlog.paths import ROOT
+
+BACKENDS = ("auto", "embedded", "container", "external")
+PRIVILEGE_MODES = ("legacy", "revoked")
+TASK_ROWS = 50_000  # the task's scale: "batch checks across up to 50 000 rows"
+MIN_SEED_ROWS = 1_000
+MIN_BENCH_ROWS = 2_000  # a benchmark batch replays 1 000 seeded rows and adds 1 000 new ones
+MIGRATION_NAME = re.compile(r"^\d+_[^/]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+
+SETTINGS = (
+    Setting("CERTLOG_BACKEND", "auto", "`embedded` (local binaries), `container` (Testcontainers), `external`, "
+            "or `auto`: external if CERTLOG_DATABASE_URL is set, else embedded, else a reachable Docker API"),
+    Setting("CERTLOG_DATABASE_URL", "", "superuser connection string of an existing server (`external` backend)"),
+    Setting("CERTLOG_PG_MAJOR", "15", "major version of the server (15 or newer)"),
+    Setting("CERTLOG_PG_BINDIR", "", "directory of the local server binaries (`embedded`; default "
+            "`/usr/lib/postgresql/<major>/bin`)"),
+    Setting("CERTLOG_IMAGE", "postgres:15", "image of the `container` backend"),
+    Setting("CERTLOG_IMAGE_PGTAP", "", "`present` when the image already ships pgTAP (`container`)"),
+    Setting("CERTLOG_MIGRATIONS_DIR", "supabase/migrations", "migrations to verify (the mutation tests point it "
+            "at a broken copy)"),
+    Setting("CERTLOG_SEED_ROWS", "50000", f"log rows seeded (at least {MIN_SEED_ROWS:,}; the requirements about "
+            f"scale need {TASK_ROWS:,})"),
+    Setting("CERTLOG_SEED", "20261125", "seed of the synthetic data"),
+    Setting("CERTLOG_BENCH_SCALES", "50000", f"comma-separated table sizes for the benchmarks (each at least "
+            f"{MIN_BENCH_ROWS:,})"),
+    Setting("CERTLOG_REPORT_DIR", "reports", "where evidence, results, JUnit XML and benchmark tables go"),
+    Setting("CERTLOG_SUPABASE_CLI", "node_modules/.bin/supabase", "the Supabase CLI (installed by `npm ci`)"),
+    Setting("CERTLOG_NIGHTS", "31", "nights in the month-of-cron-runs simulation (`certlog simulate` takes more)"),
+)
+KNOWN = {s.name for s in SETTINGS}
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "auto"
+    database_url: str | None = None
+    pg_major: int = 15
+    pg_bindir: Path | None = None
+    image: str = "postgres:15"
+    image_has_pgtap: bool = False
+    migrations_dir: Path = ROOT / "supabase" / "migrations"
+    seed_rows: int = TASK_ROWS
+    seed: int = 20261125
+    bench_scales: tuple[int, ...] = (TASK_ROWS,)
+    report_dir: Path = ROOT / "reports"
+    supabase_cli: Path = ROOT / "node_modules" / ".bin" / "supabase"
+    nights: int = 31
+    given: frozenset[str] = field(default_factory=frozenset)  # the settings the user set explicitly
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        given = {k: v for k, v in env.items() if k.startswith("CERTLOG_") and v != ""}
+        for name in given:
+            if name not in KNOWN:
+                close = difflib.get_close_matches(name, KNOWN, n=1)
+                raise UsageError(f"unknown setting {name}" + (f"; did you mean {close[0]}?" if close else "")
+                                 + " (README: Settings)")
+        raw = {**DEFAULTS, **given}
+        backend = raw["CERTLOG_BACKEND"]
+        if backend not in BACKENDS:
+            raise UsageError(f"CERTLOG_BACKEND={backend!r}: choose one of {', '.join(BACKENDS)}")
+        database_url = raw["CERTLOG_DATABASE_URL"] or None
+        if backend == "external" and not database_url:
+            raise UsageError("CERTLOG_BACKEND=external needs CERTLOG_DATABASE_URL (a superuser connection string)")
+        if database_url and backend in ("embedded", "container"):
+            raise UsageError(f"CERTLOG_DATABASE_URL is set but CERTLOG_BACKEND={backend} would not use it; "
+                             "unset one of them")
+        if database_url:
+            _check_url(database_url)
+        pg_major = _int(raw, "CERTLOG_PG_MAJOR", minimum=15)
+        pg_bindir = _path(raw["CERTLOG_PG_BINDIR"]) if raw["CERTLOG_PG_BINDIR"] else None
+        if pg_bindir is not None:
+            if backend in ("container", "external") or (backend == "auto" and database_url):
+                raise UsageError("CERTLOG_PG_BINDIR is set but the backend is not embedded; unset it or set "
+                                 "CERTLOG_BACKEND=embedded")
+            if not (pg_bindir / "postgres").is_file():
+                raise UsageError(f"CERTLOG_PG_BINDIR={raw['CERTLOG_PG_BINDIR']}: no postgres executable there")
+        container_only = [n for n in ("CERTLOG_IMAGE", "CERTLOG_IMAGE_PGTAP") if n in given]
+        if container_only and backend != "container":
+            raise UsageError(f"{container_only[0]} is set but CERTLOG_BACKEND={backend}; it only applies to "
+                             "CERTLOG_BACKEND=container")
+        pgtap = raw["CERTLOG_IMAGE_PGTAP"]
+        if pgtap not in ("", "present"):
+            raise UsageError(f"CERTLOG_IMAGE_PGTAP={pgtap!r}: the only value is 'present' (or leave it unset)")
+        seed_rows = _int(raw, "CERTLOG_SEED_ROWS", minimum=MIN_SEED_ROWS)
+        return cls(
+            backend=backend,
+            database_url=database_url,
+            pg_major=pg_major,
+            pg_bindir=pg_bindir,
+            image=raw["CERTLOG_IMAGE"],
+            image_has_pgtap=pgtap == "present",
+            migrations_dir=_migrations_dir(raw["CERTLOG_MIGRATIONS_DIR"]),
+            seed_rows=seed_rows,
+            seed=_int(raw, "CERTLOG_SEED", minimum=0),
+            bench_scales=_scales(raw["CERTLOG_BENCH_SCALES"]),
+            report_dir=_path(raw["CERTLOG_REPORT_DIR"]),
+            supabase_cli=_path(raw["CERTLOG_SUPABASE_CLI"]),
+            nights=_int(raw, "CERTLOG_NIGHTS", minimum=1),
+            given=frozenset(given),
+        )
+
+    def environment(self) -> dict[str, str]:
+        """These settings as CERTLOG_* variables, for a child process that must see exactly them."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
+        env.update({name: os.environ[name] for name in self.given if name in os.environ})
+        return env
+
+
+def _path(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def _int(raw: dict[str, str], name: str, *, minimum: int) -> int:
+    value = raw[name]
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        raise UsageError(f"{name}={value!r} is not a whole number") from None
+    if number < minimum:
+        raise UsageError(f"{name}={number} is below the minimum of {minimum:,}")
+    return number
+
+
+def _scales(value: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in value.split(",")]
+    scales = []
+    for part in parts:
+        try:
+            scales.append(int(part.replace("_", "")))
+        except ValueError:
+            raise UsageError(f"CERTLOG_BENCH_SCALES={value!r}: {part!r} is not a row count "
+                             "(expected comma-separated numbers, e.g. 50000,500000)") from None
+    low = min(scales)
+    if low < MIN_BENCH_ROWS:
+        raise UsageError(f"CERTLOG_BENCH_SCALES={value!r}: {low} is below the minimum of {MIN_BENCH_ROWS:,} rows")
+    return tuple(sorted(set(scales)))
+
+
+def _migrations_dir(value: str) -> Path:
+    path = _path(value)
+    if not path.is_dir():
+        raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no such directory")
+    files = sorted(p.name for p in path.glob("*.sql"))
+    if not files:
+        raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no .sql migration in it")
+    if not any(name.endswith("_create_cert_notification_log.sql") for name in files):
+        raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no *_create_cert_notification_log.sql in it "
+                         f"(found {', '.join(files)})")
+    return path
+
+
+def _check_url(url: str) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        conninfo_to_dict(url)
+    except Exception as exc:  # noqa: BLE001 - psycopg raises ProgrammingError for malformed strings
+        raise UsageError(f"CERTLOG_DATABASE_URL is not a valid connection string: {exc}") from None
