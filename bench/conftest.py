@@ -4,14 +4,12 @@ Scales come from CERTLOG_BENCH_SCALES (comma-separated row counts, default the s
 50 000); for example CERTLOG_BENCH_SCALES=50000,500000,5000000.
 """
 
-import dataclasses
 
 import pytest
 
-from certlog.checks.pytest_plugin import say, settings_of
+from certlog.checks.pytest_plugin import settings_of
 from certlog.database import connections as databases
 from certlog.database import plans
-from certlog.database import templates as prepare
 
 
 def pytest_generate_tests(metafunc):
@@ -21,22 +19,16 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def scaled_templates(server, settings, shared_dbs, request):
+def scaled_templates(harness, shared_dbs):
     """Seeded databases by row count, each built once per session however the benchmarks are ordered."""
-    built: dict[int, str] = {settings.seed_rows: shared_dbs["legacy"]}
+    built: dict[int, str] = {harness.settings.seed_rows: shared_dbs["legacy"]}
 
     def get(rows: int) -> str:
         if rows not in built:
-            name = f"certlog_scale_{rows}"
-            prepare.build_template(server, dataclasses.replace(settings, seed_rows=rows), "legacy", name=name,
-                                   progress=lambda m: say(request.config, f"[{rows:,} rows] {m}"))
-            built[rows] = name
+            built[rows] = harness.scaled_template(rows)
         return built[rows]
 
-    yield get
-    for rows, name in built.items():
-        if rows != settings.seed_rows:
-            databases.drop_database(server, name)
+    return get
 
 
 @pytest.fixture

@@ -4,48 +4,56 @@ import dataclasses
 import itertools
 
 from certlog import standin
-from certlog.database import connections as databases
-from certlog.database import seed
-from certlog.database import templates as prepare
-from certlog.paths import migration_files
+from certlog.database import connections, seed
+from certlog.database.templates import push
+from certlog.database.workspace import Workspace
 from certlog.provision import start_server
+from certlog.standin.supabase_cli import SupabaseCli
 
 SEED_ROWS = 50_000
 
 
-def test_seed_50000_rows(benchmark, record, server, settings, templates):
-    empty = "certlog_bench_empty"
-    prepare.build_empty(server, settings, "legacy", empty)
-    names = (f"certlog_bench_seed_{i}" for i in itertools.count())
+def test_seed_50000_rows(benchmark, record, harness, settings, templates):
+    """Generating and loading people and log rows into a migrated database with no rows yet."""
+    empty = harness.workspace.create("bench_empty", template=harness.base)
+    push(harness.cli, empty, settings.migrations_dir)
+    with connections.connect(harness.server, empty, autocommit=True) as conn:
+        conn.execute("truncate public.users, public.peer_mentor_certifications cascade")
+    names = (f"bench_seed_{i}" for i in itertools.count())
     created = []
 
     def setup():
-        name = next(names)
-        databases.create_database(server, name, template=empty)
+        name = harness.workspace.create(next(names), template=empty)
         created.append(name)
         return (name,), {}
 
     def load(name):
-        with databases.connect(server, name, autocommit=True) as conn:
+        with connections.connect(harness.server, name, autocommit=True) as conn:
             return seed.seed(conn, SEED_ROWS, settings.seed)
 
     try:
         report = benchmark.pedantic(load, setup=setup, rounds=3)
     finally:
         for name in [*created, empty]:
-            databases.drop_database(server, name)
+            harness.workspace.drop(name)
     record(rows=SEED_ROWS)
     assert report.log_rows == SEED_ROWS
 
 
-def test_provision_and_migrate(benchmark, record, settings):
-    """A fresh server of the configured backend, the Supabase stand-in, and the migration applied."""
+def test_provision_and_migrate(benchmark, record, settings, harness):
+    """A fresh server of the configured backend, the Supabase stand-in, and the migration pushed by the CLI."""
 
     def provision():
         with start_server(dataclasses.replace(settings)) as fresh:
-            prepare.build_base(fresh)
-            standin.set_privilege_mode(fresh, prepare.BASE_DB, "legacy")
-            prepare.apply_migrations(fresh, prepare.BASE_DB, migration_files(settings.migrations_dir))
+            provenance = standin.install_roles(fresh)
+            workspace = Workspace(fresh)
+            try:
+                name = workspace.create("provision")
+                standin.install_database(fresh, name, provenance)
+                standin.set_privilege_mode(fresh, name, "legacy")
+                push(SupabaseCli(settings.supabase_cli, fresh, harness.scratch.path), name, settings.migrations_dir)
+            finally:
+                workspace.close()
             return fresh.kind
 
     kind = benchmark.pedantic(provision, rounds=3)

@@ -52,7 +52,8 @@ for role, sqlstate in (("postgres", "55000"), ("service_role", "42501"), ("authe
             role, f"update public.cert_notification_log set {column} = {value} "
                   f"where idempotency_key = %(idempotency_key)s", sqlstate)
 for role in ("anon", "authenticated", "service_role"):
-    WRITES[f"{role} deletes"] = (role, "delete from public.cert_notification_log", "42501")
+    WRITES[f"{role} deletes"] = (role, "delete from public.cert_notification_log "
+                                       "where idempotency_key = %(idempotency_key)s", "42501")
     WRITES[f"{role} truncates"] = (role, "truncate public.cert_notification_log", "42501")
 
 

@@ -15,8 +15,10 @@ OPERATIONS = {
     "SELECT": "select * from public.cert_notification_log limit 1",
     "INSERT": ("insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
                "idempotency_key) values (%(certification_id)s, 'expired', %(recipient_id)s, repeat('a', 64))"),
-    "UPDATE": "update public.cert_notification_log set notification_type = 'expired'",
-    "DELETE": "delete from public.cert_notification_log",
+    # PostgREST always sends a filter (and hosted Supabase's safeupdate refuses UPDATE or DELETE without one)
+    "UPDATE": "update public.cert_notification_log set notification_type = 'expired' "
+              "where idempotency_key = %(idempotency_key)s",
+    "DELETE": "delete from public.cert_notification_log where idempotency_key = %(idempotency_key)s",
     "TRUNCATE": "truncate public.cert_notification_log",
 }
 

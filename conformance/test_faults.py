@@ -51,14 +51,13 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
 
 @pytest.mark.requirement("AC-7")
 @pytest.mark.parametrize("state", ["before the migration", "after the migration"])
-def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, settings, templates, tmp_path, state):
-    name = f"certlog_fault_{'fresh' if state.startswith('before') else 'migrated'}"
-    databases.drop_database(server, name)
+def test_a_migration_failing_partway_leaves_the_database_as_it_was(harness, server, settings, templates, tmp_path,
+                                                                   state):
     if state.startswith("before"):  # Supabase stand-in and Tier 0, never migrated
-        databases.create_database(server, name, template=prepare.BASE_DB)
+        name = harness.workspace.create("fault_fresh", template=harness.base)
         standin.set_privilege_mode(server, name, "legacy")
     else:
-        databases.create_database(server, name, template=templates["legacy"].name)
+        name = harness.clone("fault_migrated")
     try:
         source = cert_notification_log_migration(settings.migrations_dir).read_text()
         cut = source.index("alter table public.cert_notification_log enable row level security;")
@@ -77,7 +76,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(server, setti
         with databases.connect(server, name) as conn:
             assert conn.execute("select to_regclass('public.cert_notification_log') is not null").fetchone()[0]
     finally:
-        databases.drop_database(server, name)
+        harness.workspace.drop(name)
 
 
 @pytest.mark.requirement("TEST-4", "AC-3")

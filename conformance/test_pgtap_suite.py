@@ -7,6 +7,7 @@ line fails the test and names itself.
 import pytest
 
 from certlog.paths import PGTAP_TESTS
+from certlog.settings import PRIVILEGE_MODES
 
 FILES = sorted(p.name for p in PGTAP_TESTS.glob("*.sql"))
 TASK_TESTS = {
@@ -21,9 +22,10 @@ def _describe(result) -> str:
 
 
 @pytest.mark.requirement("AC-1", "AC-2", "AC-3", "AC-5", "AC-6", "SEC-1", "SEC-2")
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 @pytest.mark.parametrize("file", FILES)
-def test_pgtap_file_passes_every_assertion(pgtap_runs, file, subtests):
-    run = pgtap_runs[file]
+def test_pgtap_file_passes_every_assertion(pgtap_runs, file, mode, subtests):
+    run = pgtap_runs[(file, mode)]
     for result in run.results:
         with subtests.test(msg=f"{file} #{result.number}: {result.description}"):
             assert result.ok, _describe(result)
@@ -36,5 +38,5 @@ def test_pgtap_file_passes_every_assertion(pgtap_runs, file, subtests):
 @pytest.mark.parametrize("requirement", [pytest.param(r, marks=pytest.mark.requirement(r)) for r in sorted(TASK_TESTS)])
 def test_task_pgtap_test(pgtap_runs, requirement):
     found = [r for run in pgtap_runs.values() for r in run.results if r.description == TASK_TESTS[requirement]]
-    assert len(found) == 1, f"no pgTAP assertion described {TASK_TESTS[requirement]!r}"
-    assert found[0].ok, _describe(found[0])
+    assert len(found) == len(PRIVILEGE_MODES), f"no pgTAP assertion described {TASK_TESTS[requirement]!r}"
+    assert all(r.ok for r in found), [_describe(r) for r in found]

@@ -11,17 +11,20 @@ import uuid
 
 import pytest
 
+from certlog.checks.harness import Harness
 from certlog.checks.requirements import catalogue
 from certlog.database import connections as databases
 from certlog.database import queries
-from certlog.database import templates as prepare
+from certlog.database import templates as build
+from certlog.database.templates import MigrationFailed
 from certlog.errors import CertlogError
-from certlog.provision import start_server
+from certlog.provision.docker_api import docker_api
 from certlog.reporting.evidence import Evidence, save
-from certlog.settings import PRIVILEGE_MODES, Settings
+from certlog.settings import Settings
 from certlog.standin.postgrest import postgrest_session
 
 RESULTS_FILE = "results.json"
+PROVIDED_SERVER = "certlog-provided-server"  # a runner registers a ProvidedServer under this name
 
 
 class Recorder:
@@ -109,30 +112,40 @@ def evidence(request) -> Evidence:
 
 
 @pytest.fixture(scope="session")
-def server(settings, evidence, request):
-    say(request.config, f"starting PostgreSQL (backend: {settings.backend})")
+def harness(settings, evidence, request):
+    """The session's server, databases, templates and Supabase CLI; all removed at the end."""
+    config = request.config
+    rig = Harness(settings, say=lambda message: say(config, message))
     try:
-        with start_server(settings) as srv:
-            with databases.connect(srv, "postgres") as conn:
-                version = conn.execute("select version()").fetchone()[0]
-            evidence.record("server", {"kind": srv.kind, "version": version, "startup_seconds": srv.startup_seconds,
-                                       **srv.details})
-            say(request.config, f"{srv.kind} server ready in {srv.startup_seconds:.2f}s: {version}")
-            yield srv
+        server = rig.open(config.pluginmanager.get_plugin(PROVIDED_SERVER))
+        with databases.connect(server, "postgres") as conn:
+            version = conn.execute("select version()").fetchone()[0]
+        evidence.record("server", {"kind": server.kind, "version": version, "startup_seconds": server.startup_seconds,
+                                   **server.details})
+        say(config, f"{server.kind} server ready in {server.startup_seconds:.2f}s: {version}")
+        yield rig
     except CertlogError as exc:
-        pytest.exit(f"certlog: {exc}", returncode=3)
+        rig.close()
+        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+    finally:
+        rig.close()
 
 
 @pytest.fixture(scope="session")
-def templates(server, settings, evidence, request) -> dict[str, prepare.PreparedTemplate]:
+def server(harness):
+    return harness.server
+
+
+@pytest.fixture(scope="session")
+def templates(harness, evidence) -> dict[str, build.PreparedTemplate]:
     try:
-        prepare.build_base(server)
-        built = {mode: prepare.build_template(server, settings, mode, progress=lambda m: say(request.config, m))
-                 for mode in PRIVILEGE_MODES}
-    except CertlogError as exc:
-        pytest.exit(f"certlog: preparing the databases failed: {exc}", returncode=3)
+        built = harness.templates
+    except MigrationFailed as exc:
+        evidence.record("migration_failure", str(exc))
+        pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+    evidence.record("provenance", harness.provenance.pieces)
     evidence.record("templates", {mode: {
-        "seed": t.seed, "migrate_seconds": t.migrate_seconds,
+        "seed": t.seed, "history": t.history, "pushes": t.pushes,
         "idempotency": {k: v for k, v in vars(t.idempotency).items() if not k.endswith("_dump")}
         | {"schema_identical": t.idempotency.schema_identical, "rows_kept": t.idempotency.rows_kept},
     } for mode, t in built.items()})
@@ -140,14 +153,9 @@ def templates(server, settings, evidence, request) -> dict[str, prepare.Prepared
 
 
 @pytest.fixture(scope="session")
-def shared_dbs(server, templates) -> dict[str, str]:
+def shared_dbs(harness, templates) -> dict[str, str]:
     """One clone per privilege mode, shared by every test that rolls back what it does."""
-    names = {}
-    for mode, template in templates.items():
-        names[mode] = f"certlog_shared_{mode}"
-        databases.drop_database(server, names[mode])
-        databases.create_database(server, names[mode], template=template.name)
-    return names
+    return {mode: harness.clone(f"shared_{mode}", mode) for mode in templates}
 
 
 @pytest.fixture(scope="session")
@@ -157,12 +165,19 @@ def db(shared_dbs) -> str:
 
 
 @pytest.fixture
-def fresh_db(server, templates):
+def fresh_db(harness, templates):
     """A private clone of the legacy template, for tests that commit."""
-    name = f"certlog_t_{uuid.uuid4().hex[:12]}"
-    databases.create_database(server, name, template=templates["legacy"].name)
+    name = harness.clone(f"t_{uuid.uuid4().hex[:12]}")
     yield name
-    databases.drop_database(server, name)
+    harness.workspace.drop(name)
+
+
+@pytest.fixture(scope="module")
+def module_db(harness, templates):
+    """A private clone of the legacy template shared by one test module, for tests that commit."""
+    name = harness.clone(f"m_{uuid.uuid4().hex[:12]}")
+    yield name
+    harness.workspace.drop(name)
 
 
 @pytest.fixture
@@ -188,24 +203,36 @@ def sample(server, db) -> dict:
 
 
 @pytest.fixture(scope="session")
-def pgtap_runs(server, db, evidence) -> dict:
-    """Every supabase/tests file, run once against the shared database (pgTAP created as supabase test db does)."""
+def supabase_cli(harness):
+    try:
+        return harness.cli
+    except CertlogError as exc:
+        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+
+
+@pytest.fixture(scope="session")
+def docker_env(harness):
+    """A Docker API (podman's, if no engine runs) for the Supabase CLI's pg_prove container."""
+    try:
+        return harness.stack.enter_context(docker_api())
+    except CertlogError as exc:
+        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+
+
+@pytest.fixture(scope="session")
+def pgtap_runs(server, shared_dbs, evidence) -> dict:
+    """Every supabase/tests file, run once against each shared database (pgTAP as supabase test db has it)."""
     from certlog.checks import pgtap
     from certlog.paths import PGTAP_TESTS
 
-    version = pgtap.ensure_extension(server, db)
-    runs = {path.name: pgtap.run_file(server, db, path) for path in sorted(PGTAP_TESTS.glob("*.sql"))}
-    evidence.record("pgtap", {"version": version, "files": {
-        name: {"planned": r.planned, "ran": len(r.results), "passed": r.passed, "failed": r.failed, "bail": r.bail,
-               "failures": [f"#{x.number} {x.description}" for x in r.results if not x.ok]}
-        for name, r in runs.items()}})
+    runs, versions = {}, {}
+    for mode, db in shared_dbs.items():
+        versions[mode] = pgtap.ensure_extension(server, db)
+        for path in sorted(PGTAP_TESTS.glob("*.sql")):
+            runs[(path.name, mode)] = pgtap.run_file(server, db, path)
+    evidence.record("pgtap", {"version": versions["legacy"], "files": {
+        f"{name} ({mode})": {"planned": r.planned, "ran": len(r.results), "passed": r.passed, "failed": r.failed,
+                             "bail": r.bail,
+                             "failures": [f"#{x.number} {x.description}" for x in r.results if not x.ok]}
+        for (name, mode), r in runs.items()}})
     return runs
-
-
-@pytest.fixture(scope="module")
-def module_db(server, templates):
-    """A private clone of the legacy template shared by one test module, for tests that commit."""
-    name = f"certlog_m_{uuid.uuid4().hex[:12]}"
-    databases.create_database(server, name, template=templates["legacy"].name)
-    yield name
-    databases.drop_database(server, name)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import date
 from uuid import UUID
 
-NOTIFICATION_TYPES = ("expiry_warning_90d", "expiry_warning_30d", "expiry_warning_7d", "expired")
+from certlog.cronjob.schedule import NOTIFICATION_TYPES  # noqa: F401 - re-exported
 
 
 def idempotency_key(certification_id: UUID | str, notification_type: str, scheduled_on: date) -> str:

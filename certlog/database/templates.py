@@ -1,8 +1,10 @@
-"""Build, once per session, the migrated and seeded template databases.
+"""Build, once per run, the migrated and seeded template databases every test clones.
 
-base (stand-in + Tier 0) -> one template per default-privilege mode:
-    privileges mode, migration apply #1, schema dump, seed, migration apply #2,
-    schema dump again, fingerprint before and after the second apply.
+base: the Supabase stand-in's per-database pieces, Tier 0, and the seeded people.
+One template per default-privilege mode, cloned from base:
+    privileges mode -> `supabase db push` (the CLI's splitter, history recorded) -> a second
+    `supabase db push` (must be a no-op) -> schema dump -> seeded log rows -> every migration
+    applied again, raw, with psql (the idempotency proof) -> schema dump and row fingerprint again.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certlog import standin
-from certlog.database import connections as databases
-from certlog.database import psql, queries
-from certlog.database.seed import SeedReport, seed
+from certlog.database import connections, psql, queries
+from certlog.database.seed import SeedPlan, SeedReport, load_log, load_people
+from certlog.database.workspace import Workspace
 from certlog.errors import SqlScriptFailed
 from certlog.paths import migration_files
 from certlog.provision.server import Server
-from certlog.settings import Settings
+from certlog.standin import Provenance
+from certlog.standin.supabase_cli import CliRun, SupabaseCli
 
-BASE_DB = "certlog_base"
 MIGRATION_ROLE = "postgres"
+UP_TO_DATE = "Remote database is up to date"
+
+
+class MigrationFailed(SqlScriptFailed):
+    """The migration under test could not be applied: a verification failure, not a harness fault."""
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,14 @@ class IdempotencyProof:
 class PreparedTemplate:
     name: str
     mode: str
+    pushes: tuple[CliRun, CliRun]  # the CLI's apply, then the second push that must change nothing
+    history: list[dict]  # supabase_migrations.schema_migrations after the pushes
     idempotency: IdempotencyProof
     seed: SeedReport
-    migrate_seconds: float
-
-
-def template_name(mode: str) -> str:
-    return f"certlog_tmpl_{mode}"
 
 
 def apply_migrations(server: Server, dbname: str, files: list[Path]) -> None:
+    """Every file through psql as postgres, each in one transaction (the raw re-apply)."""
     for path in files:
         psql.run_file(server, dbname, path, user=MIGRATION_ROLE)
 
@@ -73,47 +78,47 @@ def fingerprint(conn) -> Fingerprint:
     return Fingerprint(found["row_count"], found["checksum"])
 
 
-def build_base(server: Server) -> None:
-    databases.drop_database(server, BASE_DB)
-    databases.create_database(server, BASE_DB)
-    standin.install_base(server, BASE_DB)
+def build_base(workspace: Workspace, provenance: Provenance, people: SeedPlan, *, what: str = "base") -> str:
+    """Stand-in, Tier 0 and the seeded users and certifications: what every template starts from."""
+    name = workspace.create(what)
+    standin.install_database(workspace.server, name, provenance)
+    with connections.connect(workspace.server, name, autocommit=True) as conn:
+        load_people(conn, people)
+    return name
 
 
-def build_empty(server: Server, settings: Settings, mode: str, name: str) -> None:
-    """Stand-in, privileges mode and migration, no rows: where seeding is measured."""
-    databases.drop_database(server, name)
-    databases.create_database(server, name, template=BASE_DB)
-    standin.set_privilege_mode(server, name, mode)
-    apply_migrations(server, name, migration_files(settings.migrations_dir))
+def push(cli: SupabaseCli, dbname: str, migrations: Path) -> CliRun:
+    run = cli.db_push(dbname, migrations)
+    if not run.ok:
+        raise MigrationFailed("supabase db push", run.output, run.exit_code)
+    return run
 
 
-def build_template(server: Server, settings: Settings, mode: str, *,
-                   progress: Callable[[str], None] = lambda message: None,
-                   files: list[Path] | None = None, name: str | None = None) -> PreparedTemplate:
-    name = name or template_name(mode)
-    files = files or migration_files(settings.migrations_dir)
-    databases.drop_database(server, name)
-    databases.create_database(server, name, template=BASE_DB)
+def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str, migrations: Path, data: SeedPlan,
+                   *, progress: Callable[[str], None] = lambda message: None, what: str = "") -> PreparedTemplate:
+    server = workspace.server
+    name = workspace.create(what or f"tmpl_{mode}", template=base)
     standin.set_privilege_mode(server, name, mode)
     started = time.perf_counter()
-    apply_migrations(server, name, files)
-    migrate_seconds = time.perf_counter() - started
+    first_push = push(cli, name, migrations)
+    second_push = cli.db_push(name, migrations)
+    progress(f"[{mode}] supabase db push applied the migrations in {time.perf_counter() - started:.2f}s")
     first_dump = psql.schema_dump(server, name)
-    progress(f"[{mode}] migration applied in {migrate_seconds:.2f}s; seeding {settings.seed_rows:,} rows")
-    with databases.connect(server, name, autocommit=True) as conn:
-        report = seed(conn, settings.seed_rows, settings.seed,
-                      progress=lambda table, done, total: progress(f"[{mode}] {table}: {done:,}/{total:,}"))
+    with connections.connect(server, name, autocommit=True) as conn:
+        history = queries.rows(conn, "migration_history")
+        report = load_log(conn, data)
         before = fingerprint(conn)
-    progress(f"[{mode}] seeded in {report.seconds:.2f}s; applying the migration a second time")
     second_apply_error = ""
     try:
-        apply_migrations(server, name, files)
+        apply_migrations(server, name, migration_files(migrations))
     except SqlScriptFailed as exc:  # recorded: the idempotency tests report it
         second_apply_error = str(exc)
-        progress(f"[{mode}] the second apply FAILED: {exc}")
+        progress(f"[{mode}] the raw second apply FAILED: {exc}")
     second_dump = psql.schema_dump(server, name)
-    with databases.connect(server, name, autocommit=True) as conn:
+    with connections.connect(server, name, autocommit=True) as conn:
         after = fingerprint(conn)
-    proof = IdempotencyProof(psql.digest(first_dump), psql.digest(second_dump), before, after, first_dump, second_dump,
-                             second_apply_error)
-    return PreparedTemplate(name, mode, proof, report, migrate_seconds)
+    proof = IdempotencyProof(psql.digest(first_dump), psql.digest(second_dump), before, after, first_dump,
+                             second_dump, second_apply_error)
+    progress(f"[{mode}] seeded {report.log_rows:,} rows in {report.seconds:.2f}s; applied again: "
+             + ("identical" if proof.schema_identical and proof.rows_kept else "CHANGED"))
+    return PreparedTemplate(name, mode, (first_push, second_push), history, proof, report)

@@ -8,7 +8,8 @@ from certlog.errors import BackendUnavailable, ExecutableMissing
 from certlog.provision.container import container_server, docker_api_reachable
 from certlog.provision.embedded import embedded_server, find_bindir
 from certlog.provision.external import external_server
-from certlog.provision.server import Server, terminate_as_interrupt
+from certlog.provision.interrupts import terminate_as_interrupt
+from certlog.provision.server import Server
 from certlog.settings import Settings
 
 __all__ = ["Server", "start_server"]

@@ -1,7 +1,9 @@
 """The embedded default: local PostgreSQL binaries, a throwaway cluster in a temp dir.
 
-Unix socket only (no TCP listener), fsync off, C.UTF-8. When running as root the
-cluster belongs to the `postgres` OS user, since PostgreSQL refuses to run as root.
+A unix socket for the harness (trust), and a listener on 127.0.0.1 only (password logins,
+a random password per run) for the tools that need TCP: the Supabase CLI and the pg_prove
+container it starts. fsync off, C.UTF-8. When running as root the cluster belongs to the
+`postgres` OS user, since PostgreSQL refuses to run as root.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import glob
 import hashlib
 import os
 import pwd
+import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -18,10 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from certlog.errors import ExecutableMissing, ServerStartFailed
+from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
+from certlog.provision.tempdirs import TempDir
 
 SUPERUSER = "supabase_admin"
-PORT = 5432  # only names the socket file inside our own socket directory
+CRON_DATABASE = "certlog_cron"  # the one database pg_cron runs jobs in
 
 
 def find_bindir(major: int, override: str | None = None) -> str:
@@ -100,32 +106,38 @@ def _runs_as_owner(bindir: str, as_owner: dict) -> bool:
 
 @contextmanager
 def embedded_server(*, major: int = 15, bindir: str | None = None):
+    """A fresh cluster: unix socket for the harness, 127.0.0.1 (password logins) for the Supabase CLI."""
     as_owner = _run_as()
     bindir = _reachable_by_owner(find_bindir(major, bindir), as_owner)
-    base = Path(tempfile.mkdtemp(prefix="certlog-pg-"))
+    directory = TempDir("pg")
+    base = directory.path
+    options = preload_options(bindir, base)
+    janitor = Janitor.get()
+    owner_ids = {"uid": as_owner["user"], "gid": as_owner["group"]} if as_owner else {}
+    stop_token = None
     data, log = base / "data", base / "server.log"
     if as_owner:
         os.chown(base, as_owner["user"], as_owner["group"])
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": str(base)}
+    password = secrets.token_hex(16)
     started = time.perf_counter()
     try:
+        pwfile = base / "pwfile"
+        pwfile.write_text(password + "\n")
+        if as_owner:
+            os.chown(pwfile, as_owner["user"], as_owner["group"])
         _check(
-            [f"{bindir}/initdb", "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
+            [f"{bindir}/initdb", "-D", str(data), "-U", SUPERUSER, "--auth-local=trust", "--auth-host=scram-sha-256",
+             f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
             as_owner, env, "initdb failed", log,
         )
-        options = (
-            f"-F -k {base} -p {PORT} -c listen_addresses='' -c shared_buffers=256MB "
-            "-c full_page_writes=off -c max_connections=120"
-        )
-        _check(
-            [f"{bindir}/pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"],
-            as_owner, env, "the embedded server did not start", log,
-        )
+        pwfile.unlink()
+        stop_token = janitor.register("stop_postgres", bindir=bindir, data=str(data), **owner_ids)
+        tcp_port = _start(bindir, data, log, base, as_owner, env, options)
         server = Server(
-            kind="embedded", host=str(base), port=PORT, superuser=SUPERUSER, bindir=bindir,
-            startup_seconds=time.perf_counter() - started,
-            details={"data_directory": str(data), "log": str(log), "options": options},
+            kind="embedded", host=str(base), port=tcp_port, superuser=SUPERUSER, password=password, tcp_port=tcp_port,
+            bindir=bindir, startup_seconds=time.perf_counter() - started,
+            details={"data_directory": str(data), "log": str(log), "options": _options(base, tcp_port, options)},
         )
         server.restart = lambda: restart(server)
         yield server
@@ -135,7 +147,47 @@ def embedded_server(*, major: int = 15, bindir: str | None = None):
                 [f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
                 capture_output=True, env=env, **as_owner,
             )
-        shutil.rmtree(base, ignore_errors=True)
+        if stop_token is not None:
+            janitor.done(stop_token)
+        directory.remove()
+
+
+def preload_options(bindir: str, socket_dir: Path) -> tuple[str, ...]:
+    """The libraries hosted Supabase preloads, where this server has them: pg_stat_statements (for
+    `supabase inspect db`), pg_cron (Supabase Cron; its jobs connect over the unix socket, and it
+    serves the database certlog_cron, see certlog.standin.cron)."""
+    libdir = Path(bindir).parent / "lib"
+    found = [lib for lib in ("pg_stat_statements", "pg_cron") if (libdir / f"{lib}.so").exists()]
+    options = [f"-c shared_preload_libraries={','.join(found)}"] if found else []
+    if "pg_cron" in found:
+        options += [f"-c cron.database_name={CRON_DATABASE}", f"-c cron.host={socket_dir}"]
+    return tuple(options)
+
+
+def _options(base: Path, tcp_port: int, extra: tuple[str, ...]) -> str:
+    return " ".join([f"-F -k {base} -p {tcp_port} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB",
+                     "-c full_page_writes=off -c max_connections=120", *extra])
+
+
+def _start(bindir: str, data: Path, log: Path, base: Path, as_owner: dict, env: dict,
+           extra: tuple[str, ...]) -> int:
+    """Start on a free port of 127.0.0.1; the socket file in `base` is named after that port."""
+    for attempt in range(5):
+        port = _free_port()
+        try:
+            _check([f"{bindir}/pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60",
+                    "-o", _options(base, port, extra), "start"], as_owner, env, "the server did not start", log)
+            return port
+        except ServerStartFailed:
+            if attempt == 4 or "Address already in use" not in log.read_text(errors="replace"):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def restart(server: Server, *, mode: str = "immediate") -> None:

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import os
-import signal
-import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 
 @dataclass
 class Server:
-    """A running server. `host` is a unix-socket directory or 127.0.0.1."""
+    """A running server.
+
+    `host` is how the harness itself connects (a unix-socket directory or 127.0.0.1);
+    `tcp_port` is where tools that need TCP (the Supabase CLI, its pg_prove container)
+    reach the same server on 127.0.0.1, with `password` for every login role.
+    """
 
     kind: str  # embedded | container | external
     host: str
     port: int
     superuser: str
     password: str | None = None
+    tcp_port: int | None = None
     bindir: str | None = None  # where psql / pg_dump for this server live
     startup_seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
@@ -33,12 +36,18 @@ class Server:
             parts.append(f"password={self.password}")
         return " ".join(parts)
 
-    def url(self, dbname: str, user: str | None = None) -> str:
-        user = user or self.superuser
-        auth = quote(user) + (f":{quote(self.password)}" if self.password else "")
-        if self.host.startswith("/"):
-            return f"postgresql://{auth}@/{dbname}?host={quote(self.host)}&port={self.port}"
-        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
+    def tcp_url(self, dbname: str, user: str = "postgres") -> str:
+        """postgresql:// URL over TCP on 127.0.0.1, as the Supabase CLI takes it (--db-url)."""
+        if self.tcp_port is None:
+            raise ValueError(f"the {self.kind} server has no TCP listener")
+        auth = quote(user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
+        return f"postgresql://{auth}@127.0.0.1:{self.tcp_port}/{quote(dbname, safe='')}?sslmode=disable"
+
+    def redact(self, text: str) -> str:
+        """`text` with the session's password replaced, for logs and the evidence."""
+        if not self.password:
+            return text
+        return text.replace(quote(self.password, safe=""), "***").replace(self.password, "***")
 
     def client_env(self, dbname: str, user: str | None = None) -> dict[str, str]:
         """Environment for psql / pg_dump / pg_prove, so no secret lands on a command line."""
@@ -58,20 +67,3 @@ class Server:
             if os.access(path, os.X_OK):
                 return path
         return name
-
-
-@contextmanager
-def terminate_as_interrupt():
-    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the server is stopped and its files removed."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

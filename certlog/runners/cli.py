@@ -155,19 +155,21 @@ def _majors(settings: Settings, majors: list[int]) -> int:
 
 
 def _pgprove(settings: Settings) -> int:
-    from certlog.checks import pgtap
-    from certlog.database import templates as prepare
+    """`supabase test db` against a freshly migrated database, as a developer would run it."""
+    from certlog.checks.harness import Harness
     from certlog.paths import PGTAP_TESTS
-    from certlog.provision import start_server
+    from certlog.provision.docker_api import docker_api
 
-    with start_server(settings) as server:
-        prepare.build_base(server)
-        template = prepare.build_template(server, settings, "legacy", progress=lambda m: print(m, flush=True))
-        pgtap.ensure_extension(server, template.name)
-        out = pgtap.pg_prove(server, template.name, PGTAP_TESTS)
-    print(out.stdout, end="")
-    print(out.stderr, end="", file=sys.stderr)
-    return out.returncode
+    rig = Harness(settings, say=lambda message: print(f"certlog: {message}", flush=True))
+    try:
+        rig.open(None)
+        database = rig.clone("pgtap")
+        with docker_api() as docker_env:
+            run = rig.cli.test_db(database, PGTAP_TESTS, docker_env)
+    finally:
+        rig.close()
+    print(f"$ {run.command}\n{run.output}", end="")
+    return run.exit_code
 
 
 if __name__ == "__main__":

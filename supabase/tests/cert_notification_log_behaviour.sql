@@ -63,12 +63,12 @@ select is(
   (select count(*) from public.cert_notification_log
     where certification_id = '33333333-3333-4333-8333-333333333333' and notification_type = 'expiry_warning_7d'),
   1::bigint, 'service_role: the retried notification is stored exactly once');
-select throws_ok($$ update public.cert_notification_log set sent_at = now() $$, '42501', null,
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null,
   'service_role cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log $$, '42501', null, 'service_role cannot DELETE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'service_role cannot DELETE');
 reset role;
 
-select throws_ok($$ update public.cert_notification_log set sent_at = now() $$, '55000', null,
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '55000', null,
   'the owner cannot UPDATE either: the table is append-only');
 
 -- anon, as PostgREST switches to it.
@@ -79,8 +79,8 @@ select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,
   '42501', null, 'anon cannot INSERT');
-select throws_ok($$ update public.cert_notification_log set sent_at = now() $$, '42501', null, 'anon cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log $$, '42501', null, 'anon cannot DELETE');
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'anon cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'anon cannot DELETE');
 select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'anon cannot TRUNCATE');
 reset role;
 
@@ -92,8 +92,8 @@ select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,
   '42501', null, 'authenticated cannot INSERT');
-select throws_ok($$ update public.cert_notification_log set sent_at = now() $$, '42501', null, 'authenticated cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log $$, '42501', null, 'authenticated cannot DELETE');
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'authenticated cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'authenticated cannot DELETE');
 select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'authenticated cannot TRUNCATE');
 reset role;
 

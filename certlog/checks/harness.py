@@ -1,0 +1,92 @@
+"""What one test session stands on: a server, the run's databases, the templates, the Supabase CLI.
+
+The server is started here, or handed over by a runner that keeps one server for many
+sessions (the mutation tests); everything else belongs to the session and is removed with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from certlog import standin
+from certlog.database import seed
+from certlog.database import templates as build
+from certlog.database.workspace import Workspace
+from certlog.provision import start_server
+from certlog.provision.server import Server
+from certlog.provision.tempdirs import TempDir
+from certlog.settings import PRIVILEGE_MODES, Settings
+from certlog.standin import Provenance
+from certlog.standin.supabase_cli import SupabaseCli
+
+
+@dataclass
+class ProvidedServer:
+    """A server (with the stand-in's roles installed) that outlives the session: handed in by a runner."""
+
+    server: Server
+    provenance: Provenance
+
+
+@dataclass
+class Harness:
+    settings: Settings
+    say: Callable[[str], None]
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    server: Server | None = None
+    provenance: Provenance | None = None
+    workspace: Workspace | None = None
+    scratch: TempDir | None = None
+
+    def open(self, provided: ProvidedServer | None) -> Server:
+        if provided is not None:
+            self.server, self.provenance = provided.server, provided.provenance
+        else:
+            self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
+            self.server = self.stack.enter_context(start_server(self.settings))
+            self.provenance = standin.install_roles(self.server)
+            if self.server.kind == "external":
+                self.stack.callback(standin.drop_supplied_roles, self.server, self.provenance)
+        self.scratch = TempDir("run")
+        self.stack.callback(self.scratch.remove)
+        self.workspace = Workspace(self.server)
+        self.stack.callback(self.workspace.close)
+        return self.server
+
+    def close(self) -> None:
+        self.stack.close()
+
+    @cached_property
+    def cli(self) -> SupabaseCli:
+        return SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
+
+    @cached_property
+    def data(self) -> seed.SeedPlan:
+        return seed.plan(self.settings.seed_rows, self.settings.seed)
+
+    @cached_property
+    def base(self) -> str:
+        self.say("building the base database (Supabase stand-in, Tier 0, seeded people)")
+        return build.build_base(self.workspace, self.provenance, self.data)
+
+    @cached_property
+    def templates(self) -> dict[str, build.PreparedTemplate]:
+        return {mode: build.build_template(self.workspace, self.cli, self.base, mode, self.settings.migrations_dir,
+                                               self.data, progress=self.say)
+                for mode in PRIVILEGE_MODES}
+
+    def scaled_template(self, rows: int) -> str:
+        """A legacy-mode template seeded with `rows` log rows (benchmarks at other scales)."""
+        if rows == self.settings.seed_rows:
+            return self.templates["legacy"].name
+        data = seed.plan(rows, self.settings.seed)
+        base = build.build_base(self.workspace, self.provenance, data, what=f"base_{rows}")
+        built = build.build_template(self.workspace, self.cli, base, "legacy", self.settings.migrations_dir, data,
+                                     progress=lambda m: self.say(f"[{rows:,} rows] {m}"), what=f"tmpl_{rows}")
+        return built.name
+
+    def clone(self, what: str, mode: str = "legacy") -> str:
+        return self.workspace.create(what, template=self.templates[mode].name)

@@ -1,0 +1,89 @@
+"""The databases one run creates on a server: all named certlog_<run>_<what>, all dropped at the end.
+
+While a run lives it holds an advisory lock keyed by its run id, so a later run can tell a
+live run's databases from those of a run that was killed: those it drops before starting.
+On a server the run did not start (external), every database created is also registered
+with the janitor, so a killed run's databases are dropped by the watchdog right away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+
+import psycopg
+from psycopg import sql
+
+from certlog.database.connections import connect
+from certlog.provision.janitor import Janitor
+from certlog.provision.server import Server
+
+PREFIX = "certlog_"
+NAME = re.compile(r"^certlog_([0-9a-f]{8})_")
+OWNER = "postgres"  # as on Supabase: the project's database belongs to postgres
+
+
+def _lock_key(run_id: str) -> int:
+    return int(run_id, 16)
+
+
+class Workspace:
+    def __init__(self, server: Server, run_id: str | None = None) -> None:
+        self.server = server
+        self.run_id = run_id or secrets.token_hex(4)
+        self.created: dict[str, int | None] = {}  # name -> janitor token
+        self._guard = connect(server, "postgres", autocommit=True)
+        self._guard.execute("select pg_advisory_lock(%s)", (_lock_key(self.run_id),))
+        self.stale_dropped = drop_stale(server)
+
+    def name(self, what: str) -> str:
+        return f"{PREFIX}{self.run_id}_{what}"
+
+    def create(self, what: str, *, template: str | None = None, owner: str = OWNER) -> str:
+        name = self.name(what)
+        statement = sql.SQL("create database {} owner {}").format(sql.Identifier(name), sql.Identifier(owner))
+        if template:
+            statement += sql.SQL(" template {} strategy file_copy").format(sql.Identifier(template))
+        with connect(self.server, "postgres", autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            conn.execute(statement)
+        token = None
+        if self.server.kind == "external":
+            token = Janitor.get().register("drop_databases", conninfo=self.server.conninfo("postgres"), names=[name])
+        self.created[name] = token
+        return name
+
+    def drop(self, name: str) -> None:
+        with connect(self.server, "postgres", autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        token = self.created.pop(name, None)
+        if token is not None:
+            Janitor.get().done(token)
+
+    def close(self) -> None:
+        """Drop every database the run created (newest first) and release the run's lock."""
+        try:
+            for name in reversed(list(self.created)):
+                with contextlib.suppress(psycopg.OperationalError):
+                    self.drop(name)
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                self._guard.close()
+
+
+def drop_stale(server: Server) -> list[str]:
+    """Drop the databases of runs that are gone (their run's advisory lock is free)."""
+    dropped = []
+    with connect(server, "postgres", autocommit=True) as conn:
+        names = [n for (n,) in conn.execute("select datname from pg_database where datname like 'certlog\\_%'")]
+        for run_id in sorted({m.group(1) for m in map(NAME.match, names) if m}):
+            if not conn.execute("select pg_try_advisory_lock(%s)", (_lock_key(run_id),)).fetchone()[0]:
+                continue  # a live run
+            try:
+                for name in [n for n in names if n.startswith(f"{PREFIX}{run_id}_")]:
+                    conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+                    dropped.append(name)
+            finally:
+                conn.execute("select pg_advisory_unlock(%s)", (_lock_key(run_id),))
+    return dropped

@@ -1,0 +1,99 @@
+"""The Supabase CLI (npm `supabase`, pinned in package.json), run for real against the server.
+
+Every call gets --db-url (TCP on 127.0.0.1, the run's password) and a scratch project
+directory whose supabase/migrations is the directory under test, so the CLI reads exactly
+the migrations the suite verifies and writes its own files (supabase/.temp) outside the
+repository. `supabase test db` starts the pg_prove container through a Docker API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from certlog.errors import CertlogError
+from certlog.provision.server import Server
+
+VERSION = "2.117.0"  # package.json pins it; the evidence shows what actually ran
+PG_PROVE_IMAGE = "public.ecr.aws/supabase/pg_prove:3.36"  # the image CLI 2.117.0 runs for `supabase test db`
+TIMEOUT = 300
+
+
+class CliMissing(CertlogError):
+    @classmethod
+    def at(cls, executable: Path) -> CliMissing:
+        return cls(f"the Supabase CLI is not installed at {executable}: run `npm ci` in the repository "
+                   "(`make setup` does; it needs Node.js and npm: apt-get install nodejs npm), "
+                   "or set CERTLOG_SUPABASE_CLI")
+
+
+@dataclass(frozen=True)
+class CliRun:
+    command: str  # as run, with the password replaced by ***
+    exit_code: int
+    output: str  # stdout then stderr, password replaced
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+    def json(self):
+        """The JSON document a command printed with --output-format json."""
+        start = self.output.find("{")
+        return json.JSONDecoder().raw_decode(self.output[start:])[0] if start >= 0 else None
+
+
+class SupabaseCli:
+    def __init__(self, executable: Path, server: Server, scratch: Path) -> None:
+        if not os.access(executable, os.X_OK):
+            raise CliMissing.at(executable)
+        self.executable = executable
+        self.server = server
+        self.scratch = scratch
+
+    def version(self) -> str:
+        out = subprocess.run([str(self.executable), "--version"], capture_output=True, text=True, timeout=60)
+        return out.stdout.strip() or out.stderr.strip()
+
+    def db_push(self, dbname: str, migrations: Path) -> CliRun:
+        """`supabase db push`: the CLI's own statement splitter, one transaction per file, history recorded."""
+        return self._run(["db", "push", "--db-url", self.server.tcp_url(dbname)], migrations=migrations)
+
+    def test_db(self, dbname: str, tests: Path, docker_env: dict[str, str]) -> CliRun:
+        """`supabase test db`: pgTAP created if missing, then pg_prove --ext .pg --ext .sql -r in a container."""
+        return self._run(["test", "db", "--db-url", self.server.tcp_url(dbname), str(tests)], env=docker_env)
+
+    def db_lint(self, dbname: str, level: str = "warning") -> CliRun:
+        """`supabase db lint`: plpgsql_check over every function of the public schema."""
+        return self._run(["db", "lint", "--db-url", self.server.tcp_url(dbname), "--level", level,
+                          "--fail-on", level, "--schema", "public", "--output-format", "json"])
+
+    def inspect(self, dbname: str, report: str) -> CliRun:
+        """`supabase inspect db <report>` (index-stats, table-stats, ...), as JSON."""
+        return self._run(["inspect", "db", report, "--db-url", self.server.tcp_url(dbname), "--output-format",
+                          "json"])
+
+    def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None) -> CliRun:
+        with tempfile.TemporaryDirectory(dir=self.scratch, prefix="project-") as project:
+            supabase = Path(project, "supabase")
+            supabase.mkdir()
+            if migrations is not None:
+                (supabase / "migrations").symlink_to(migrations.resolve(), target_is_directory=True)
+            argv = [str(self.executable), *args, "--workdir", project, "--yes"]
+            started = time.perf_counter()
+            try:
+                out = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT,
+                                     env={**os.environ, "DO_NOT_TRACK": "1", "SUPABASE_TELEMETRY_DISABLED": "1",
+                                          **(env or {})})
+                code, output = out.returncode, out.stdout + out.stderr
+            except subprocess.TimeoutExpired as exc:
+                code, output = -1, f"timed out after {TIMEOUT} s\n{exc.stdout or ''}{exc.stderr or ''}"
+            seconds = time.perf_counter() - started
+        command = "supabase " + " ".join(args)
+        return CliRun(self.server.redact(command), code, self.server.redact(output), seconds)
