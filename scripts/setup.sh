@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# One-time set-up, safe to run again: the system packages the suite needs and a
-# virtualenv with the pinned tox. Installs what is missing on Debian as root;
-# elsewhere it says exactly what to install.
+# One-time set-up, safe to run again, fast when nothing is missing:
+#   - system packages (Debian, as root): PostgreSQL 15 with pgTAP, pg_prove, plpgsql_check (supabase db lint)
+#     and pg_cron (Supabase Cron); podman, runc and debootstrap (a Docker API and the locally built images)
+#   - the locally built container images (scripts/build-images.sh), once per machine
+#   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci)
+#   - .venv with the pinned tox and tox-uv (tox then builds its environments from pyproject.toml)
+# Elsewhere (not Debian, not root) it says exactly what to install, and exits 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_MAJOR="${CERTLOG_PG_MAJOR:-15}"
 TOX_VERSION="4.67.15"
-missing=()
-[ -x "/usr/lib/postgresql/${PG_MAJOR}/bin/postgres" ] || [ -n "${CERTLOG_PG_BINDIR:-}${CERTLOG_DATABASE_URL:-}" ] \
-  || missing+=("postgresql-${PG_MAJOR}")
-[ -f "/usr/share/postgresql/${PG_MAJOR}/extension/pgtap.control" ] || [ -n "${CERTLOG_DATABASE_URL:-}" ] \
-  || missing+=("postgresql-${PG_MAJOR}-pgtap")
-command -v pg_prove >/dev/null || missing+=("libtap-parser-sourcehandler-pgtap-perl")
+TOX_UV_VERSION="1.37.9"
+say() { echo "setup: $*" >&2; }
 
+wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
+        "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" podman runc debootstrap)
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing ${missing[*]} (apt-get)"
+    say "installing ${missing[*]} (apt-get)"
     # The suite runs its own throwaway clusters: no system cluster wanted.
     mkdir -p /etc/postgresql-common
     grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
@@ -25,15 +31,28 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "setup: missing system packages: ${missing[*]}" >&2
-    echo "setup: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})," >&2
-    echo "setup: or point the suite at a server with CERTLOG_DATABASE_URL (see README)." >&2
-    exit 1
+    say "missing system packages: ${missing[*]}"
+    say "install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
+    exit 3
   fi
 fi
 
-if [ ! -x .venv/bin/tox ] || [ "$(.venv/bin/tox --version 2>/dev/null | cut -d' ' -f1)" != "$TOX_VERSION" ]; then
-  echo "setup: creating .venv with tox ${TOX_VERSION}"
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  say "Node.js and npm are needed for the pinned Supabase CLI and Deno (Debian: apt-get install nodejs npm)"
+  exit 3
+fi
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.certlog-lock 2>/dev/null)" != "$lock_sum" ]; then
+  say "installing the Supabase CLI and Deno from package-lock.json (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_sum" > node_modules/.certlog-lock
+fi
+
+scripts/build-images.sh
+
+if [ ! -x .venv/bin/tox ] || [ "$(.venv/bin/tox --version 2>/dev/null | cut -d' ' -f1)" != "$TOX_VERSION" ] \
+   || ! .venv/bin/python -c "import tox_uv" 2>/dev/null; then
+  say "creating .venv with tox ${TOX_VERSION} and tox-uv ${TOX_UV_VERSION}"
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check "tox==${TOX_VERSION}"
+  .venv/bin/pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
 fi

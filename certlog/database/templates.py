@@ -102,10 +102,16 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
     started = time.perf_counter()
     first_push = push(cli, name, migrations)
     second_push = cli.db_push(name, migrations)
+    with connections.connect(server, name, autocommit=True) as conn:
+        history = queries.rows(conn, "migration_history")
+    applied = {f"{h['version']}_{h['name']}.sql" for h in history}
+    skipped = [p.name for p in migration_files(migrations) if p.name not in applied]
+    if skipped:
+        raise MigrationFailed("supabase db push", f"it did not apply {', '.join(skipped)} (the CLI applies only "
+                              f"files named <timestamp>_<name>.sql):\n{first_push.output}", first_push.exit_code)
     progress(f"[{mode}] supabase db push applied the migrations in {time.perf_counter() - started:.2f}s")
     first_dump = psql.schema_dump(server, name)
     with connections.connect(server, name, autocommit=True) as conn:
-        history = queries.rows(conn, "migration_history")
         report = load_log(conn, data)
         before = fingerprint(conn)
     second_apply_error = ""

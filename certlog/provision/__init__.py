@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from certlog.errors import BackendUnavailable, ExecutableMissing
-from certlog.provision.container import container_server, docker_api_reachable
+from certlog.provision import docker_api
+from certlog.provision.container import container_server
 from certlog.provision.embedded import embedded_server, find_bindir
 from certlog.provision.external import external_server
 from certlog.provision.interrupts import terminate_as_interrupt
@@ -39,8 +40,8 @@ def _choose(settings: Settings) -> str:
         return "embedded"
     except ExecutableMissing as exc:
         reasons.append(f"embedded: {exc}")
-    if docker_api_reachable():
+    if docker_api.engine_reachable():
         return "container"
-    reasons.append("container: no Docker API reachable (DOCKER_HOST unset, /var/run/docker.sock missing)")
+    reasons.append("container: no Docker engine reachable (DOCKER_HOST unset, /var/run/docker.sock missing)")
     reasons.append("external: CERTLOG_DATABASE_URL is not set")
     raise BackendUnavailable.none_can_serve(reasons)

@@ -1,8 +1,8 @@
 """Testcontainers: one PostgreSQL container per session, reached on 127.0.0.1 only.
 
-The image is CERTLOG_IMAGE (default postgres:15) with pgTAP added by a small derived
-image (containers/postgres-pgtap/Dockerfile) that Testcontainers builds once and keeps;
-set CERTLOG_IMAGE_PGTAP=present for an image that already ships pgTAP (supabase/postgres).
+The image is CERTLOG_IMAGE (default postgres:15) with pgTAP, plpgsql_check and pg_cron added by a
+small derived image (containers/postgres-extensions/Dockerfile) that Testcontainers builds once per
+base image and keeps; CERTLOG_IMAGE_PGTAP=present for Supabase's own image, which ships them.
 """
 
 from __future__ import annotations
@@ -18,18 +18,16 @@ import psycopg
 
 from certlog.errors import BackendUnavailable, ServerStartFailed
 from certlog.paths import ROOT
+from certlog.provision.docker_api import docker_api, environment
+from certlog.provision.embedded import CRON_DATABASE
+from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
+from certlog.provision.tempdirs import process_identity
 
 SUPERUSER = "supabase_admin"
-PGTAP_DOCKERFILE_DIR = ROOT / "containers" / "postgres-pgtap"
+EXTENSIONS_DOCKERFILE_DIR = ROOT / "containers" / "postgres-extensions"
 READY_TIMEOUT = 60
-
-
-def docker_api_reachable() -> bool:
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    if host.startswith("unix://"):
-        return os.path.exists(host[len("unix://"):])
-    return bool(os.environ.get("DOCKER_HOST"))
+OWNER_LABEL = "certlog.owner"  # the process that started the container (pid:start time)
 
 
 def _client():
@@ -41,28 +39,29 @@ def _client():
     except Exception as exc:  # noqa: BLE001 - docker-py raises many kinds
         raise BackendUnavailable(
             f"the Docker API at {os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock')} does not answer "
-            f"({exc}); start Docker, or run through scripts/with-docker-api.sh") from exc
+            f"({exc}); start Docker, or install podman (make setup)") from exc
     engine = " ".join(c.get("Name", "") for c in version.get("Components", []))
     return client, "podman" in engine.lower()
 
 
-def pgtap_image(client, base: str, major: int, has_pgtap: bool) -> str:
-    """The base image with pgTAP, built through Testcontainers once per base and kept."""
+def extensions_image(client, base: str, major: int, has_pgtap: bool) -> str:
+    """The base image with the extensions, built through Testcontainers once per base and kept."""
     if has_pgtap:
         _require_image(client, base)
         return base
-    tag = "certlog/postgres-pgtap:" + re.sub(r"[^a-zA-Z0-9_.-]+", "-", base)[-120:]
+    _require_image(client, base)
+    base_id = client.client.images.get(base).id.removeprefix("sha256:")[:12]  # a rebuilt base, a new image
+    tag = "certlog/postgres-extensions:" + re.sub(r"[^a-zA-Z0-9_.-]+", "-", base)[-100:] + "-" + base_id
     with contextlib.suppress(Exception):
         client.client.images.get(tag)
         return tag
     from testcontainers.core.image import DockerImage
 
-    _require_image(client, base)
     try:
-        DockerImage(path=PGTAP_DOCKERFILE_DIR, tag=tag, clean_up=False,
+        DockerImage(path=EXTENSIONS_DOCKERFILE_DIR, tag=tag, clean_up=False,
                     buildargs={"BASE_IMAGE": base, "PG_MAJOR": str(major)}).build()
     except Exception as exc:  # noqa: BLE001
-        raise BackendUnavailable(f"building {tag} (pgTAP on {base}) failed: {exc}") from exc
+        raise BackendUnavailable(f"building {tag} (extensions on {base}) failed: {exc}") from exc
     return tag
 
 
@@ -82,32 +81,47 @@ def _require_image(client, image: str) -> None:
 
 @contextmanager
 def container_server(image: str, major: int = 15, *, has_pgtap: bool = False):
+    """One container for the run, on a Docker API (podman's when no engine runs)."""
+    with docker_api() as api_env, environment(api_env):
+        client, podman = _client()
+        _remove_stale(client)
+        started = time.perf_counter()
+        tag = extensions_image(client, image, major, has_pgtap)
+        built = time.perf_counter() - started
+        yield from _run_container(podman, tag, _server_command(has_pgtap), image, built, api_env["DOCKER_HOST"])
+
+
+def _server_command(has_extensions: bool) -> str:
+    """fsync off; the libraries hosted Supabase preloads (Supabase's own image preloads them itself)."""
+    command = "postgres -c fsync=off -c full_page_writes=off -c max_connections=120"
+    if not has_extensions:
+        command += " -c shared_preload_libraries=pg_stat_statements,pg_cron"
+    return command + f" -c cron.database_name={CRON_DATABASE} -c cron.host=/var/run/postgresql"
+
+
+def _run_container(podman: bool, tag: str, command: str, image: str, built: float, docker_host: str):
     from testcontainers.community.postgres import PostgresContainer
 
-    if not docker_api_reachable():
-        raise BackendUnavailable(
-            "no Docker API reachable (DOCKER_HOST unset and /var/run/docker.sock missing); "
-            "start Docker, or run through scripts/with-docker-api.sh")
-    client, podman = _client()
-    started = time.perf_counter()
-    tag = pgtap_image(client, image, major, has_pgtap)
-    built = time.perf_counter() - started
     password = secrets.token_hex(16)
     extra = {"network_mode": "slirp4netns"} if podman else {}  # host side sees 127.0.0.1 only
     container = (PostgresContainer(tag, username=SUPERUSER, password=password, dbname="postgres", driver=None,
                                    **extra)
-                 .with_command("postgres -c fsync=off -c full_page_writes=off -c max_connections=120"))
+                 .with_command(command)
+                 .with_kwargs(labels={OWNER_LABEL: process_identity(os.getpid())}))
     started = time.perf_counter()
+    janitor, token = Janitor.get(), None
     try:
-        container.start()
-    except BaseException as exc:
-        tail = _log_tail(container)
-        _stop(container)
-        raise ServerStartFailed(f"container {tag} did not become ready: {exc}", tail) from exc
-    try:
+        try:
+            container.start()
+        except BaseException as exc:
+            tail = _log_tail(container)
+            raise ServerStartFailed(f"container {tag} did not become ready: {exc}", tail) from exc
+        token = janitor.register("remove_container", container_id=container.get_wrapped_container().id,
+                                 docker_host=docker_host)
+        port = int(container.get_exposed_port(5432))
         server = Server(
-            kind="container", host="127.0.0.1", port=int(container.get_exposed_port(5432)), superuser=SUPERUSER,
-            password=password, startup_seconds=time.perf_counter() - started,
+            kind="container", host="127.0.0.1", port=port, superuser=SUPERUSER, password=password, tcp_port=port,
+            startup_seconds=time.perf_counter() - started,
             details={"image": tag, "base_image": image, "image_build_seconds": f"{built:.1f}",
                      "engine": "podman" if podman else "docker"},
         )
@@ -115,6 +129,17 @@ def container_server(image: str, major: int = 15, *, has_pgtap: bool = False):
         yield server
     finally:
         _stop(container)
+        if token is not None:
+            janitor.done(token)
+
+
+def _remove_stale(client) -> None:
+    """Containers of earlier runs whose process is gone (killed before anything could clean up)."""
+    with contextlib.suppress(Exception):
+        for found in client.client.containers.list(all=True, filters={"label": OWNER_LABEL}):
+            owner = found.labels.get(OWNER_LABEL, "")
+            if owner and process_identity(int(owner.split(":")[0])) != owner:
+                found.remove(force=True)
 
 
 def _restart(container, server: Server) -> None:
@@ -126,7 +151,7 @@ def _restart(container, server: Server) -> None:
     while True:
         with contextlib.suppress(Exception):
             wrapped.reload()
-            server.port = int(container.get_exposed_port(5432))
+            server.port = server.tcp_port = int(container.get_exposed_port(5432))
             with psycopg.connect(server.conninfo("postgres"), connect_timeout=2):
                 return
         if time.monotonic() > deadline:

@@ -45,6 +45,8 @@ def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *
         _latency(evidence),
         _reliability(evidence),
         _pgtap(evidence),
+        _supabase_cli(evidence),
+        _standin(evidence),
         _lint(lint_results),
         _supabase_linter(evidence),
         _checklist(verdicts),
@@ -212,6 +214,32 @@ def _pgtap(ev) -> str:
     return (f"## pgTAP (extension {tap['version']}), supabase/tests\n\n"
             + _table(["File", "Planned", "Ran", "Passed", "Failed", "Failures"], rows)
             + f"\n\nTotal: {total[0]} run, {total[1]} passed, {total[2]} failed.")
+
+
+def _supabase_cli(ev) -> str:
+    runs = ev.get("supabase_cli")
+    if not runs:
+        return "## Supabase CLI\n\n" + MISSING
+    out = ["## Supabase CLI", "", _table(["Step", "Command (as run)", "Exit", "Seconds", "Verdict"], [
+        (step, f"`{r['command']}`", r["exit_code"], f"{r['seconds']:.2f}",
+         "PASS" if (r["exit_code"] == 0) != step.startswith("db lint (control") else "FAIL")
+        for step, r in runs.items()])]
+    for step, r in runs.items():
+        out += ["", f"<details><summary>{html.escape(step)}: output</summary>", "", "```",
+                r["output"].strip()[-3000:], "```", "", "</details>"]
+    return "\n".join(out)
+
+
+def _standin(ev) -> str:
+    pieces = ev.get("provenance")
+    if not pieces:
+        return "## Supabase stand-in\n\n" + MISSING
+    rows = [(piece, {"supplied": "the stand-in", "server": "the server's own", "missing": "**missing**"}[source])
+            for piece, source in pieces.items()]
+    return ("## Supabase stand-in: what the server had, what the stand-in supplied\n\n"
+            + _table(["Piece", "From"], rows)
+            + "\n\nIn every database the harness creates, the per-database pieces (schemas, extensions, `auth.*` "
+              "functions, default privileges, Tier 0) come from the stand-in.")
 
 
 def _lint(lint_results) -> str:

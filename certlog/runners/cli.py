@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="certlog", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    verify = sub.add_parser("verify", help="the full verification and its evidence report")
-    verify.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
-    sub.add_parser("pgprove", help="pg_prove on supabase/tests, as supabase test db runs it")
+    sub.add_parser("verify", help="the full verification and its evidence report (other arguments go to pytest)")
+    sub.add_parser("test", help="the schema and conformance suites (other arguments go to pytest)")
+    sub.add_parser("pgprove", help="`supabase test db` on a freshly migrated database")
     sub.add_parser("report", help="rebuild reports/evidence.* from reports/results.json")
     mutants = sub.add_parser("mutants", help="run the suite against every broken migration of mutants/catalogue.toml")
     mutants.add_argument("--only", nargs="*", default=None, help="mutant ids to run (default: all)")
@@ -38,11 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--compare", action="store_true",
                        help="compare with this machine's saved baseline (save one if there is none)")
     bench.add_argument("--fail", default=None, help="regression threshold, e.g. median:30%% (default)")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in ("verify", "test"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = Settings.from_env()
         if args.command == "verify":
-            return _verify(settings, args.pytest_args)
+            return _verify(settings, extra)
+        if args.command == "test":
+            return _test(settings, extra)
         if args.command == "pgprove":
             return _pgprove(settings)
         if args.command == "mutants":
@@ -55,6 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     except CertlogError as exc:
         print(f"certlog: error: {exc}", file=sys.stderr)
         return 2
+
+
+def _test(settings: Settings, extra: list[str]) -> int:
+    import pytest
+
+    os.chdir(ROOT)
+    settings.report_dir.mkdir(parents=True, exist_ok=True)
+    return int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance",
+                            f"--junitxml={settings.report_dir / 'junit-tests.xml'}", *extra]))
 
 
 def _verify(settings: Settings, extra: list[str]) -> int:

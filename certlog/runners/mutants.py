@@ -30,8 +30,12 @@ class Mutant:
     edits: list[dict]
     pgtap: bool = False  # the pgTAP suite alone (pg_prove, and its pytest run) must catch it too
 
-    def apply(self, text: str) -> str:
+    def apply(self, name: str, text: str) -> tuple[str, str]:
+        """The mutated file: its name (a `rename` edit changes it) and its text."""
         for edit in self.edits:
+            if "rename" in edit:
+                name = edit["rename"]
+                continue
             if "append" in edit:
                 text = text.rstrip("\n") + "\n\n" + edit["append"]
                 continue
@@ -40,7 +44,7 @@ class Mutant:
                 raise StaleMutant(f"mutant {self.id}: the text to replace occurs {found} times in the migration "
                                   f"(expected once); update mutants/catalogue.toml:\n{edit['replace']}")
             text = text.replace(edit["replace"], edit["with"])
-        return text
+        return name, text
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tupl
 def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]]:
     source = cert_notification_log_migration(MIGRATIONS)
     original = source.read_text()
-    mutated = {m.id: m.apply(original) for m in mutants}  # every mutant must apply before anything runs
+    mutated = {m.id: m.apply(source.name, original) for m in mutants}  # every mutant must apply before anything runs
     with tempfile.TemporaryDirectory(prefix="certlog-mutants-") as tmp:
         workdir = Path(tmp)
         code, failed, seconds = run_suite(original, source.name, workdir, "control")
@@ -106,10 +110,11 @@ def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]
             f"{control.pgtap_alone})")
         outcomes = []
         for i, mutant in enumerate(mutants, 1):
-            code, failed, seconds = run_suite(mutated[mutant.id], source.name, workdir, mutant.id)
+            name, text = mutated[mutant.id]
+            code, failed, seconds = run_suite(text, name, workdir, mutant.id)
             killed, alone = code != 0, ""
             if mutant.pgtap:
-                pg_prove, pytest_pgtap = run_pgtap_alone(mutated[mutant.id], source.name, workdir, mutant.id)
+                pg_prove, pytest_pgtap = run_pgtap_alone(text, name, workdir, mutant.id)
                 alone = f"pg_prove exit {pg_prove}, pytest pgTAP exit {pytest_pgtap}"
                 killed = killed and pg_prove != 0 and pytest_pgtap != 0
             outcome = Outcome(mutant.id, mutant.breaks, killed, code, failed, seconds, alone)
