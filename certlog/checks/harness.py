@@ -23,12 +23,26 @@ from certlog.standin import Provenance
 from certlog.standin.supabase_cli import SupabaseCli
 
 
-@dataclass
+@dataclass(eq=False)  # a pytest plugin: hashed by identity
 class ProvidedServer:
     """A server (with the stand-in's roles installed) that outlives the session: handed in by a runner."""
 
     server: Server
     provenance: Provenance
+    base: str | None = None  # a base database built by the runner (its seed plan in `data`)
+    data: seed.SeedPlan | None = None
+
+
+@dataclass(eq=False)
+class ProvidedSettings:
+    """The session's settings, handed in by a runner instead of read from the environment."""
+
+    settings: Settings
+
+
+def provided(config, kind: type):
+    """The object of `kind` a runner passed to pytest.main(plugins=...), if any."""
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, kind)), None)
 
 
 @dataclass
@@ -44,6 +58,8 @@ class Harness:
     def open(self, provided: ProvidedServer | None) -> Server:
         if provided is not None:
             self.server, self.provenance = provided.server, provided.provenance
+            if provided.base is not None:
+                self.__dict__.update(base=provided.base, data=provided.data)  # the cached properties, given
         else:
             self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
             self.server = self.stack.enter_context(start_server(self.settings))

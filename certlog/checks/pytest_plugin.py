@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from certlog.checks.harness import Harness
+from certlog.checks.harness import Harness, ProvidedServer, ProvidedSettings, provided
 from certlog.checks.requirements import catalogue
 from certlog.database import connections as databases
 from certlog.database import queries
@@ -24,7 +24,6 @@ from certlog.settings import Settings
 from certlog.standin.postgrest import postgrest_session
 
 RESULTS_FILE = "results.json"
-PROVIDED_SERVER = "certlog-provided-server"  # a runner registers a ProvidedServer under this name
 
 
 class Recorder:
@@ -72,8 +71,9 @@ class Recorder:
 
 
 def pytest_configure(config):
+    handed = provided(config, ProvidedSettings)
     try:
-        config._certlog_settings = Settings.from_env()
+        config._certlog_settings = handed.settings if handed else Settings.from_env()
     except CertlogError as exc:
         raise pytest.UsageError(f"certlog: {exc}") from None
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
@@ -117,7 +117,7 @@ def harness(settings, evidence, request):
     config = request.config
     rig = Harness(settings, say=lambda message: say(config, message))
     try:
-        server = rig.open(config.pluginmanager.get_plugin(PROVIDED_SERVER))
+        server = rig.open(provided(config, ProvidedServer))
         with databases.connect(server, "postgres") as conn:
             version = conn.execute("select version()").fetchone()[0]
         evidence.record("server", {"kind": server.kind, "version": version, "startup_seconds": server.startup_seconds,

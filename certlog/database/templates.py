@@ -73,6 +73,14 @@ def apply_migrations(server: Server, dbname: str, files: list[Path]) -> None:
         psql.run_file(server, dbname, path, user=MIGRATION_ROLE)
 
 
+def migration_history(server: Server, dbname: str) -> list[dict]:
+    """What `supabase db push` recorded; nothing if it never applied anything (no history table yet)."""
+    with connections.connect(server, dbname, autocommit=True) as conn:
+        if conn.execute("select to_regclass('supabase_migrations.schema_migrations')").fetchone()[0] is None:
+            return []
+        return queries.rows(conn, "migration_history")
+
+
 def fingerprint(conn) -> Fingerprint:
     found = queries.one(conn, "table_fingerprint")
     return Fingerprint(found["row_count"], found["checksum"])
@@ -102,8 +110,7 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
     started = time.perf_counter()
     first_push = push(cli, name, migrations)
     second_push = cli.db_push(name, migrations)
-    with connections.connect(server, name, autocommit=True) as conn:
-        history = queries.rows(conn, "migration_history")
+    history = migration_history(server, name)
     applied = {f"{h['version']}_{h['name']}.sql" for h in history}
     skipped = [p.name for p in migration_files(migrations) if p.name not in applied]
     if skipped:

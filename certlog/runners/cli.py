@@ -138,7 +138,13 @@ def _mutants(settings: Settings, only: list[str] | None) -> int:
             print(f"certlog: unknown mutant(s): {', '.join(sorted(unknown))}", file=sys.stderr)
             return 2
         chosen = [m for m in chosen if m.id in only]
-    control, outcomes = mutants.run_all(chosen, say=lambda m: print(m, flush=True))
+    from certlog.provision.tempdirs import TempDir
+
+    scratch = TempDir("run")
+    try:
+        control, outcomes = mutants.run_all(chosen, settings, scratch.path, say=lambda m: print(m, flush=True))
+    finally:
+        scratch.remove()
     text = mutants.markdown(control, outcomes)
     settings.report_dir.mkdir(parents=True, exist_ok=True)
     (settings.report_dir / "mutants.md").write_text(text)

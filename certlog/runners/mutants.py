@@ -1,26 +1,39 @@
-"""Mutation testing of the suite: every broken migration in mutants/catalogue.toml must turn it red."""
+"""Mutation testing of the suite: every broken migration in mutants/catalogue.toml must turn it red.
+
+Two worker processes (one per core), each with its own server and base database, run the
+suite in-process once per mutant: templates built from the mutated migrations, then the
+tests, stopping at the first failure (the suite has caught it). The unmutated migrations
+(the control) run the whole suite and must pass, or no kill counts. Mutants marked
+`pgtap = true` must also be caught by the pgTAP suite on its own: the pytest pgTAP run and
+`supabase test db` (pg_prove) run first and must both fail.
+"""
 
 from __future__ import annotations
 
-import json
+import atexit
+import contextlib
+import dataclasses
 import os
-import subprocess
-import sys
-import tempfile
-import time
+import shutil
 import tomllib
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from certlog.errors import CertlogError
-from certlog.paths import MIGRATIONS, ROOT, cert_notification_log_migration
+from certlog.paths import ROOT, migration_files
+from certlog.settings import Settings
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
-SUITE = ["schema", "conformance"]  # conformance includes the pgTAP files
+TARGET = "*_create_cert_notification_log.sql"
+PGTAP_GROUP = ("conformance/test_pgtap_suite.py",
+               "conformance/test_supabase_cli.py::test_supabase_test_db_passes_supabase_tests_unchanged")
+CLI_TEST_DB = PGTAP_GROUP[1]
 
 
 class StaleMutant(CertlogError):
-    pass
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,8 @@ class Mutant:
     id: str
     breaks: str
     edits: list[dict]
-    pgtap: bool = False  # the pgTAP suite alone (pg_prove, and its pytest run) must catch it too
+    pgtap: bool = False  # the pgTAP suite alone (pytest's pgTAP run, and pg_prove through the CLI) must catch it
+    file: str = TARGET  # which migration the edits apply to
 
     def apply(self, name: str, text: str) -> tuple[str, str]:
         """The mutated file: its name (a `rename` edit changes it) and its text."""
@@ -41,10 +55,26 @@ class Mutant:
                 continue
             found = text.count(edit["replace"])
             if found != 1:
-                raise StaleMutant(f"mutant {self.id}: the text to replace occurs {found} times in the migration "
+                raise StaleMutant(f"mutant {self.id}: the text to replace occurs {found} times in {name} "
                                   f"(expected once); update mutants/catalogue.toml:\n{edit['replace']}")
             text = text.replace(edit["replace"], edit["with"])
         return name, text
+
+    def write(self, source: Path, target: Path) -> None:
+        """The migrations directory with this mutant applied to its file; every other file as it is."""
+        matches = sorted(source.glob(self.file))
+        if len(matches) != 1:
+            raise StaleMutant(f"mutant {self.id}: file {self.file!r} matches {len(matches)} migrations in {source}")
+        target.mkdir(parents=True)
+        for path in migration_files(source):
+            if path == matches[0]:
+                name, text = self.apply(path.name, path.read_text())
+                (target / name).write_text(text)
+            else:
+                shutil.copy2(path, target / path.name)
+
+
+CONTROL = Mutant("control (unmutated)", "nothing", [])
 
 
 @dataclass(frozen=True)
@@ -55,80 +85,100 @@ class Outcome:
     exit_code: int
     caught_by: list[str]
     seconds: float
-    pgtap_alone: str = ""  # for pgtap mutants: what pg_prove and the pytest pgTAP run said on their own
+    pgtap_alone: str = ""  # for pgtap mutants: whether the pytest pgTAP run and supabase test db failed
+    passed: int = 0
+    skipped: int = 0
+    message: str = ""  # what the first failing test said
 
 
 def catalogue(path: Path = CATALOGUE) -> list[Mutant]:
     return [Mutant(**m) for m in tomllib.loads(path.read_text())["mutant"]]
 
 
-def _environment(migration_text: str, name: str, workdir: Path, label: str) -> tuple[dict, Path]:
-    migrations = workdir / label / "migrations"
-    reports = workdir / label / "reports"
-    migrations.mkdir(parents=True, exist_ok=True)
-    (migrations / name).write_text(migration_text)
-    return {**os.environ, "CERTLOG_MIGRATIONS_DIR": str(migrations), "CERTLOG_REPORT_DIR": str(reports)}, reports
+# --- the workers ---------------------------------------------------------------------------------
+
+_worker: dict = {}
 
 
-def run_pgtap_alone(migration_text: str, name: str, workdir: Path, label: str) -> tuple[int, int]:
-    """Exit codes of pg_prove (as supabase test db) and of the pytest pgTAP run, each on its own."""
-    env, _ = _environment(migration_text, name, workdir, label)
-    pg_prove = subprocess.run([sys.executable, "-m", "certlog", "pgprove"], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
-    pytest_run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                                 "conformance/test_pgtap_suite.py"], cwd=ROOT, env=env, capture_output=True, text=True)
-    return pg_prove.returncode, pytest_run.returncode
+def _start_worker(settings: Settings) -> None:
+    """One server, its roles and a base database for every session this worker runs."""
+    from certlog import standin
+    from certlog.checks.harness import ProvidedServer
+    from certlog.database import seed
+    from certlog.database.templates import build_base
+    from certlog.database.workspace import Workspace
+    from certlog.provision import start_server
+
+    devnull = os.open(os.devnull, os.O_WRONLY)  # the sessions' own output would interleave with the runner's
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)
+    server = stack.enter_context(start_server(settings))
+    provenance = standin.install_roles(server)
+    workspace = Workspace(server)
+    stack.callback(workspace.close)
+    data = seed.plan(settings.seed_rows, settings.seed)
+    base = build_base(workspace, provenance, data)
+    _worker["provided"] = ProvidedServer(server, provenance, base, data)
+    _worker["settings"] = settings
 
 
-def run_suite(migration_text: str, name: str, workdir: Path, label: str) -> tuple[int, list[str], float]:
-    env, reports = _environment(migration_text, name, workdir, label)
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *SUITE, "-m", "not repository",
-                          "-q", "--maxfail=3", "-o", "console_output_style=classic"],
-                         cwd=ROOT, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    failed = []
-    results = reports / "results.json"
-    if results.exists():
-        failed = [t["nodeid"] for t in json.loads(results.read_text())["tests"] if t["outcome"] != "passed"]
-    if not failed and out.returncode != 0:
-        failed = [line for line in (out.stdout + out.stderr).splitlines() if "certlog:" in line or "Error" in line][-2:]
-    return out.returncode, failed, seconds
+def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
+    from certlog.checks.session import run_session
+
+    settings = dataclasses.replace(_worker["settings"], migrations_dir=migrations, report_dir=reports)
+    control = mutant.id == CONTROL.id
+    args = ["schema", "conformance", "-m", "not repository"]
+    if not control and not mutant.pgtap:
+        args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
+    outcome = run_session(settings, _worker["provided"], args=tuple(args), stop_after_first=not control,
+                          first=PGTAP_GROUP if mutant.pgtap else ())
+    stopped = " ".join(line for line in outcome.stopped.splitlines() if line.strip() and "[Y/n]" not in line)
+    caught_by = outcome.failed or ([f"the session stopped: {stopped[:300]}"] if stopped else [])
+    killed = outcome.exit_code != 0
+    alone = ""
+    if mutant.pgtap:
+        pytest_pgtap = any(n.startswith(PGTAP_GROUP[0]) for n in outcome.failed)
+        cli_test_db = any(n.startswith(CLI_TEST_DB) for n in outcome.failed)
+        alone = (f"pytest pgTAP run {'failed' if pytest_pgtap else 'PASSED'}; "
+                 f"supabase test db {'failed' if cli_test_db else 'PASSED'}")
+        killed = killed and pytest_pgtap and cli_test_db
+    return Outcome(mutant.id, mutant.breaks, killed, outcome.exit_code, caught_by, outcome.seconds, alone,
+                   outcome.passed, outcome.skipped, outcome.first_message)
 
 
-def run_all(mutants: list[Mutant], *, say=print) -> tuple[Outcome, list[Outcome]]:
-    source = cert_notification_log_migration(MIGRATIONS)
-    original = source.read_text()
-    mutated = {m.id: m.apply(source.name, original) for m in mutants}  # every mutant must apply before anything runs
-    with tempfile.TemporaryDirectory(prefix="certlog-mutants-") as tmp:
-        workdir = Path(tmp)
-        code, failed, seconds = run_suite(original, source.name, workdir, "control")
-        pg_prove, pytest_pgtap = run_pgtap_alone(original, source.name, workdir, "control")
-        control = Outcome("control (unmutated)", "nothing", bool(code or pg_prove or pytest_pgtap), code, failed,
-                          seconds, f"pg_prove exit {pg_prove}, pytest pgTAP exit {pytest_pgtap}")
-        say(f"control: the unmutated migration {'FAILS' if control.killed else 'passes'} ({seconds:.1f}s; "
-            f"{control.pgtap_alone})")
-        outcomes = []
-        for i, mutant in enumerate(mutants, 1):
-            name, text = mutated[mutant.id]
-            code, failed, seconds = run_suite(text, name, workdir, mutant.id)
-            killed, alone = code != 0, ""
-            if mutant.pgtap:
-                pg_prove, pytest_pgtap = run_pgtap_alone(text, name, workdir, mutant.id)
-                alone = f"pg_prove exit {pg_prove}, pytest pgTAP exit {pytest_pgtap}"
-                killed = killed and pg_prove != 0 and pytest_pgtap != 0
-            outcome = Outcome(mutant.id, mutant.breaks, killed, code, failed, seconds, alone)
-            outcomes.append(outcome)
-            say(f"[{i}/{len(mutants)}] {mutant.id}: {'caught' if outcome.killed else 'SURVIVED'} "
-                f"({seconds:.1f}s){' by ' + failed[0] if failed else ''}{'; pgTAP alone: ' + alone if alone else ''}")
-    return control, outcomes
+# --- the runner ----------------------------------------------------------------------------------
+
+
+def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers: int = 2,
+            say=print) -> tuple[Outcome, list[Outcome]]:
+    jobs = [CONTROL, *mutants]
+    for index, mutant in enumerate(jobs):  # every mutant must apply before anything runs
+        mutant.write(settings.migrations_dir, scratch / f"{index:02d}" / "migrations")
+    outcomes: dict[str, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        futures = {pool.submit(_run_one, mutant, scratch / f"{index:02d}" / "migrations",
+                               scratch / f"{index:02d}" / "reports"): mutant for index, mutant in enumerate(jobs)}
+        for done, future in enumerate(as_completed(futures), 1):
+            outcome = future.result()
+            outcomes[outcome.id] = outcome
+            verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
+                "caught" if outcome.killed else "SURVIVED")
+            say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
+                + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
+                + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
+                + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
+    control = outcomes.pop(CONTROL.id)
+    return control, [outcomes[m.id] for m in mutants]
 
 
 def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
     killed = sum(o.killed for o in outcomes)
     lines = [f"# Mutation testing: {killed} of {len(outcomes)} broken migrations caught", "",
-             "Control (unmutated migration): "
-             + ("passes" if not control.killed else "FAILS: " + ", ".join(control.caught_by)),
+             f"Control (unmutated migrations): {control.passed} tests passed, {control.skipped} skipped, "
+             + ("**passes**" if not control.killed else "**FAILS**: " + ", ".join(control.caught_by[:5])),
              "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | pgTAP alone | Seconds |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:
