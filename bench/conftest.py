@@ -32,6 +32,12 @@ def scaled_templates(harness, shared_dbs):
 
 
 @pytest.fixture
+def superuser_of(server):
+    """superuser_of(db): a superuser connection to a benchmark database (for auto_explain)."""
+    return lambda dbname: databases.connect(server, dbname)
+
+
+@pytest.fixture
 def scaled_db(rows, scaled_templates) -> str:
     """A database seeded with `rows` log rows (legacy privileges); benchmarks roll back what they write."""
     return scaled_templates(rows)

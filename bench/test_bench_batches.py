@@ -1,4 +1,6 @@
-"""The cron job's batches in one round trip: the insert with ON CONFLICT DO NOTHING, and the batch check."""
+"""The cron job's two calls for a whole batch, as PostgREST runs them for the Edge Function:
+the upsert with ignoreDuplicates (1 000 rows: all new, half new, all duplicates) and the
+batch-check RPC over 50 000 pairs."""
 
 import uuid
 from datetime import date, timedelta
@@ -13,49 +15,47 @@ INSERT_BATCH = 1_000
 CHECK_PAIRS = 50_000
 
 
-def _insert_params(seeded, new_count, day):
-    """A batch of INSERT_BATCH rows: `new_count` new notifications, the rest replays of seeded ones."""
-    rows = [(r["certification_id"], r["notification_type"], r["recipient_id"], r["scheduled_on"])
-            for r in seeded[:INSERT_BATCH - new_count]]
-    rows += [(r["certification_id"], r["notification_type"], r["recipient_id"], day)
-             for r in seeded[INSERT_BATCH:INSERT_BATCH + new_count]]
-    return {"certification_ids": [r[0] for r in rows], "notification_types": [r[1] for r in rows],
-            "recipient_ids": [r[2] for r in rows], "scheduled_ons": [r[3] for r in rows]}
+def _batch(seeded, new_count, day):
+    """INSERT_BATCH notifications: `new_count` new ones (a day not used before), the rest replays of seeded ones."""
+    replays = [cron.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], r["scheduled_on"])
+               for r in seeded[:INSERT_BATCH - new_count]]
+    new = [cron.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], day)
+           for r in seeded[INSERT_BATCH:INSERT_BATCH + new_count]]
+    return cron.upsert_body(replays + new)
 
 
 @pytest.mark.parametrize("new_share", [1.0, 0.5, 0.0], ids=["all-new", "half-new", "all-duplicates"])
-def test_cron_batch_insert(benchmark, record, server, scaled_db, rows, new_share):
+def test_cron_upsert(benchmark, record, server, scaled_db, rows, new_share):
     new_count = int(INSERT_BATCH * new_share)
-    statement = queries.text("cron_batch_insert")
     days = (date(2027, 1, 1) + timedelta(days=i) for i in range(100_000))
     with postgrest_session(server, scaled_db) as api:
         with api.request("service_role") as conn:
-            seeded = queries.rows(conn, "seeded_notifications", {"limit": 2 * INSERT_BATCH})
+            seeded = cron.seeded(conn, 2 * INSERT_BATCH)
         conn = api.conn
 
-        def setup():  # untimed: a new transaction as service_role, a batch for a day not used before
+        def setup():  # untimed: a new transaction as service_role, the body for a day not used before
             if conn.info.transaction_status != 0:
                 conn.rollback()
             conn.autocommit = False
             conn.execute("select set_config('role', 'service_role', true)")
-            return (_insert_params(seeded, new_count, next(days)),), {}
+            return (_batch(seeded, new_count, next(days)),), {}
 
-        stored = benchmark.pedantic(lambda params: conn.execute(statement, params).fetchall(),
-                                    setup=setup, rounds=30, warmup_rounds=2)
+        stored = benchmark.pedantic(lambda body: cron.upsert_json(conn, body), setup=setup, rounds=30,
+                                    warmup_rounds=2)
         conn.rollback()
         conn.autocommit = True
     record(rows=rows, batch=INSERT_BATCH, new=new_count)
     assert len(stored) == new_count
 
 
-def test_batch_check_of_50000_pairs(benchmark, record, server, scaled_db, rows):
-    statement = queries.text("batch_check")
+def test_batch_check_rpc_of_50000_pairs(benchmark, record, server, superuser_of, scaled_db, rows):
+    statement = queries.text("postgrest_rpc_already_sent")
     with postgrest_session(server, scaled_db) as api, api.request("service_role") as conn:
-        seeded = queries.rows(conn, "seeded_notifications", {"limit": CHECK_PAIRS})
-        unseen = CHECK_PAIRS - len(seeded)
+        seeded = cron.seeded(conn, CHECK_PAIRS)
         pairs = [(r["certification_id"], r["notification_type"]) for r in seeded]
-        pairs += [(uuid.uuid4(), "expired") for _ in range(unseen)]
-        params = cron.batch_check_params(pairs)  # the client's own encoding stays out of the timing
-        record(rows=rows, pairs=CHECK_PAIRS, plan=plans.explain(conn, statement, params))
-        found = benchmark.pedantic(lambda: conn.execute(statement, params).fetchall(), rounds=10, warmup_rounds=1)
-    assert [position for (position,) in found] == list(range(1, len(seeded) + 1))
+        pairs += [(uuid.uuid4(), "expired") for _ in range(CHECK_PAIRS - len(seeded))]
+        params = {"body": cron.already_sent_body(pairs)}  # the client's own encoding stays out of the timing
+        found = benchmark.pedantic(lambda: conn.execute(statement, params).fetchone()[0], rounds=10, warmup_rounds=1)
+    with superuser_of(scaled_db) as admin:
+        record(rows=rows, pairs=CHECK_PAIRS, plan=plans.explain_nested(admin, statement, params)[0])
+    assert found == list(range(1, len(seeded) + 1))

@@ -3,6 +3,7 @@
 import itertools
 import random
 
+from certlog.cronjob import calls as cron
 from certlog.database import plans, queries
 from certlog.standin.postgrest import postgrest_session
 
@@ -10,7 +11,7 @@ SAMPLE = 2_000
 
 
 def _seeded(conn, limit=SAMPLE):
-    return queries.rows(conn, "seeded_notifications", {"limit": limit})
+    return cron.seeded(conn, limit)
 
 
 def test_dedup_lookup_hit(benchmark, record, server, scaled_db, rows):

@@ -8,6 +8,7 @@ import pytest
 
 from certlog.database import connections as databases
 from certlog.database import templates as prepare
+from certlog.reporting.evidence import BadInput
 from certlog.standin.postgrest import claims, postgrest_session
 
 KEY = "a" * 64
@@ -88,7 +89,8 @@ def test_invalid_write_is_refused_and_changes_nothing(server, module_db, baselin
                 error = exc
     with databases.connect(server, module_db) as conn:
         after = prepare.fingerprint(conn)
-    evidence.add("bad_inputs", case, value=getattr(error, "sqlstate", None) or repr(error))
+    evidence.put(BadInput(case=case, role=role, expected_sqlstate=sqlstate,
+                          got=getattr(error, "sqlstate", None) or repr(error)))
     assert getattr(error, "sqlstate", None) == sqlstate, f"{case}: expected SQLSTATE {sqlstate}, got {error!r}"
     assert after == baseline
 

@@ -1,21 +1,21 @@
 """AC-3, TEST-4, IMPL-1: duplicates are impossible; the cron job's retry returns cleanly."""
 
+import json
 from datetime import date
 
 import psycopg
 import pytest
 
-from certlog.database import queries
+from certlog.cronjob import calls as cron
 from certlog.standin.postgrest import postgrest_session
 
 TODAY = date(2026, 11, 25)
 
 
 def _cron_insert(conn, sample, scheduled_on=TODAY, notification_type="expiry_warning_7d"):
-    return conn.execute(queries.text("cron_insert"), {
-        "certification_id": sample["certification_id"], "notification_type": notification_type,
-        "recipient_id": sample["recipient_id"], "scheduled_on": scheduled_on,
-    }).fetchall()
+    """The Edge Function's upsert of one notification; the keys it stored."""
+    return cron.upsert(conn, [cron.Notification(sample["certification_id"], notification_type,
+                                                sample["recipient_id"], scheduled_on)])
 
 
 @pytest.mark.requirement("AC-3")
@@ -54,10 +54,8 @@ def test_the_next_scheduled_day_is_a_new_notification(postgrest, sample):
 
 @pytest.mark.requirement("AC-3", "TEST-4")
 def test_replaying_a_seeded_notification_inserts_nothing(postgrest, sample):
+    row = {key: str(sample[key]) for key in ("certification_id", "notification_type", "recipient_id",
+                                             "idempotency_key")}
     with postgrest.request("service_role") as conn:
-        replay = conn.execute(
-            "insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
-            "idempotency_key) values (%s, %s, %s, %s) on conflict (idempotency_key) do nothing returning id",
-            (sample["certification_id"], sample["notification_type"], sample["recipient_id"],
-             sample["idempotency_key"])).fetchall()
+        replay = cron.upsert_json(conn, json.dumps([row]))
     assert replay == []

@@ -17,6 +17,7 @@ from certlog.database import psql
 from certlog.database import templates as prepare
 from certlog.errors import SqlScriptFailed
 from certlog.paths import cert_notification_log_migration, migration_files
+from certlog.reporting.evidence import Figures
 from certlog.standin.postgrest import postgrest_session
 
 
@@ -35,7 +36,7 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
         conn = api.conn
         conn.autocommit = False
         conn.execute("select set_config('role', 'service_role', true)")
-        assert len(cron.insert_batch(conn, batch[:300])) == 300  # inserted, not committed
+        assert len(cron.upsert(conn, batch[:300])) == 300  # inserted, not committed
         pid = conn.info.backend_pid
         with databases.connect(server, fresh_db, autocommit=True) as admin:
             assert admin.execute("select pg_terminate_backend(%s)", (pid,)).fetchone()[0]
@@ -43,8 +44,9 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
             conn.execute("commit")
     left = _count(server, fresh_db, keys)
     with postgrest_session(server, fresh_db) as api, api.request("service_role", commit=True) as rerun:
-        stored = cron.insert_batch(rerun, batch)
-    evidence.record("fault_terminated_batch", {"rows_left_by_killed_batch": left, "rerun_stored": len(stored)})
+        stored = cron.upsert(rerun, batch)
+    evidence.put(Figures(title="A cron batch whose connection is terminated mid-transaction",
+                         figures={"rows left by the killed batch": left, "rows the rerun stored": len(stored)}))
     assert left == 0
     assert sorted(stored) == sorted(keys) and _count(server, fresh_db, keys) == len(keys)
 
@@ -96,7 +98,7 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
                 attempted.extend(n.key for n in batch)
                 try:
                     with api.request("service_role", commit=True) as conn:
-                        stored = cron.insert_batch(conn, batch)
+                        stored = cron.upsert(conn, batch)
                 except psycopg.OperationalError:
                     return  # the server went down: what was acknowledged must survive
                 acknowledged.extend(stored)
@@ -114,8 +116,10 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
     with databases.connect(server, fresh_db) as conn:
         stored = [k for (k,) in conn.execute("select idempotency_key from public.cert_notification_log "
                                              "where idempotency_key = any(%s)", (attempted,))]
-    evidence.record("fault_server_crash", {"acknowledged_before_crash": len(acknowledged), "stored_after": len(stored),
-                                           "attempted": len(attempted)})
+    evidence.put(Figures(title="A server crash (immediate stop) in the middle of a cron run",
+                         figures={"rows attempted": len(attempted),
+                                  "rows acknowledged before the crash": len(acknowledged),
+                                  "acknowledged rows found after the restart": len(set(acknowledged) & set(stored))}))
     assert 0 < len(acknowledged) < len(notifications), "the crash did not land mid-run"
     assert set(acknowledged) <= set(stored)
     assert len(stored) == len(set(stored)) and set(stored) <= set(attempted)

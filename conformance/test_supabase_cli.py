@@ -13,8 +13,15 @@ from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.database.templates import UP_TO_DATE
 from certlog.paths import PGTAP_TESTS, migration_files
+from certlog.reporting.evidence import CliStep
 from certlog.settings import PRIVILEGE_MODES
 from certlog.standin.postgrest import postgrest_session
+
+
+def _step(step: str, run, *, expect_failure: bool = False) -> CliStep:
+    return CliStep(step=step, command=run.command, exit_code=run.exit_code, seconds=round(run.seconds, 2),
+                   output=run.output, expect_failure=expect_failure)
+
 
 INSPECT_REPORTS = ("index-stats", "table-stats", "db-stats", "outliers", "calls", "vacuum-stats", "bloat")
 WORKLOAD = 300  # dedup and composite lookups before `inspect db`
@@ -24,7 +31,7 @@ WORKLOAD = 300  # dedup and composite lookups before `inspect db`
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_db_push_applied_every_migration_and_recorded_it(templates, settings, mode, evidence):
     first_push = templates[mode].pushes[0]
-    evidence.add("supabase_cli", f"db push ({mode})", value=first_push)
+    evidence.put(_step(f"db push ({mode})", first_push))
     versions = [re.match(r"(\d+)_(.*)\.sql$", p.name).groups() for p in migration_files(settings.migrations_dir)]
     history = [(h["version"], h["name"]) for h in templates[mode].history]
     assert first_push.ok, first_push.output
@@ -36,24 +43,26 @@ def test_db_push_applied_every_migration_and_recorded_it(templates, settings, mo
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_a_second_db_push_is_a_no_op(templates, mode, evidence):
     second_push = templates[mode].pushes[1]
-    evidence.add("supabase_cli", f"db push again ({mode})", value=second_push)
+    evidence.put(_step(f"db push again ({mode})", second_push))
     assert second_push.ok and UP_TO_DATE in second_push.output, second_push.output
 
 
 @pytest.mark.requirement("PLAT-3", "TEST-1", "TEST-2", "TEST-3")
 def test_supabase_test_db_passes_supabase_tests_unchanged(supabase_cli, docker_env, db, evidence):
     run = supabase_cli.test_db(db, PGTAP_TESTS, docker_env)
-    evidence.add("supabase_cli", "test db", value=run)
+    evidence.put(_step("test db", run))
     assert run.ok and "Result: PASS" in run.output, run.output
 
 
+@pytest.mark.needs("plpgsql_check")
 @pytest.mark.requirement("PLAT-3", "PLAT-2")
 def test_supabase_db_lint_finds_nothing(supabase_cli, db, evidence):
     run = supabase_cli.db_lint(db)
-    evidence.add("supabase_cli", "db lint", value=run)
+    evidence.put(_step("db lint", run))
     assert run.ok and run.json()["results"] == [], run.output
 
 
+@pytest.mark.needs("plpgsql_check")
 @pytest.mark.requirement("PLAT-3")
 def test_supabase_db_lint_turns_red_on_a_plpgsql_error(supabase_cli, server, fresh_db, evidence):
     """The lint above can fail: a function reading a column that does not exist is reported."""
@@ -61,16 +70,17 @@ def test_supabase_db_lint_turns_red_on_a_plpgsql_error(supabase_cli, server, fre
         conn.execute("create function public.certlog_broken() returns int language plpgsql as "
                      "$$ begin return (select no_such_column from public.cert_notification_log limit 1); end $$")
     run = supabase_cli.db_lint(fresh_db)
-    evidence.add("supabase_cli", "db lint (control: a broken function)", value=run)
+    evidence.put(_step("db lint (control: a broken function)", run, expect_failure=True))
     found = {r["function"]: r["issues"] for r in (run.json() or {}).get("results", [])}
     assert not run.ok and [i["sqlState"] for i in found.get("public.certlog_broken", [])] == ["42703"], run.output
 
 
+@pytest.mark.needs("pg_stat_statements")
 @pytest.mark.requirement("PERF-2")
 def test_inspect_db_shows_the_composite_and_unique_indexes_serving_the_workload(supabase_cli, server, module_db,
                                                                                evidence):
     with postgrest_session(server, module_db) as api, api.request("service_role") as conn:
-        seeded = queries.rows(conn, "seeded_notifications", {"limit": WORKLOAD})
+        seeded = cron.seeded(conn, WORKLOAD)
         for row in seeded:
             conn.execute(queries.text("dedup_lookup"), {"key": row["idempotency_key"]}, prepare=True).fetchall()
             conn.execute(queries.text("composite_lookup"), row, prepare=True).fetchall()
@@ -78,7 +88,7 @@ def test_inspect_db_shows_the_composite_and_unique_indexes_serving_the_workload(
         conn.execute("select pg_stat_force_next_flush()")
     runs = {report: supabase_cli.inspect(module_db, report) for report in INSPECT_REPORTS}
     for report, run in runs.items():
-        evidence.add("supabase_cli", f"inspect db {report}", value=run)
+        evidence.put(_step(f"inspect db {report}", run))
     assert all(run.ok for run in runs.values()), {r: run.output for r, run in runs.items() if not run.ok}
     scans = {row["name"]: int(row["index_scans"]) for row in runs["index-stats"].json()["rows"]}
     assert scans["public.cert_notification_log_certification_id_notification_type_idx"] >= 2 * WORKLOAD, scans

@@ -94,6 +94,23 @@ class Harness:
                                                self.data, progress=self.say)
                 for mode in PRIVILEGE_MODES}
 
+    @cached_property
+    def available_extensions(self) -> set[str]:
+        """Extensions the server can create (and, for those that must be preloaded, has loaded)."""
+        from certlog.database.connections import connect
+
+        with connect(self.server, "postgres") as conn:
+            names = {n for (n,) in conn.execute("select name from pg_available_extensions")}
+            preloaded = conn.execute("show shared_preload_libraries").fetchone()[0]
+        return {n for n in names if n not in ("pg_cron", "pg_stat_statements") or n in preloaded}
+
+    @cached_property
+    def server_version(self) -> str:
+        from certlog.database.connections import connect
+
+        with connect(self.server, "postgres") as conn:
+            return "PostgreSQL " + conn.execute("show server_version").fetchone()[0]
+
     def scaled_template(self, rows: int) -> str:
         """A legacy-mode template seeded with `rows` log rows (benchmarks at other scales)."""
         if rows == self.settings.seed_rows:

@@ -1,85 +1,55 @@
 """Fixtures and hooks: one server and one set of migrated, seeded templates per session.
 
-Tests say which requirement they prove with @pytest.mark.requirement("AC-1", ...);
-at the end the outcome of every test and the evidence recorded are saved to
-<report dir>/results.json, which the evidence report and the verdicts are built from.
+What the session records (outcomes, evidence) is certlog.checks.outcomes; the fixtures here
+give the tests their server, databases, connections and the Supabase CLI.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from certlog.checks.harness import Harness, ProvidedServer, ProvidedSettings, provided
-from certlog.checks.requirements import catalogue
+from certlog.checks.outcomes import SessionRecord
 from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.database import templates as build
 from certlog.database.templates import MigrationFailed
 from certlog.errors import CertlogError
 from certlog.provision.docker_api import docker_api
-from certlog.reporting.evidence import Evidence, save
-from certlog.settings import Settings
+from certlog.reporting import evidence as records
+from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
 
-RESULTS_FILE = "results.json"
 
-
-class Recorder:
-    """Collects each test's requirements at collection and its outcome as it is reported."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, dict] = {}
-        self.tests: list[dict] = []
-        self.evidence = Evidence()
-
-    def pytest_collection_modifyitems(self, items):
-        known = catalogue()
-        for item in items:
-            requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
-            unknown = [r for r in requirements if r not in known]
-            if unknown:
-                raise pytest.UsageError(
-                    f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
-            doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
-            self.items[item.nodeid] = {"requirements": requirements, "doc": (doc.strip().splitlines() or [""])[0]}
-
-    def pytest_runtest_logreport(self, report):
-        """Every test's outcome, and every subtest's (one pgTAP assertion each); setup and teardown errors too."""
-        if report.when == "call":
-            outcome = report.outcome
-        elif not report.passed:
-            outcome = "skipped" if report.skipped else "error"
-        else:
-            return
-        known = self.items.get(report.nodeid, {"requirements": [], "doc": ""})
-        context = getattr(report, "context", None)
-        nodeid = f"{report.nodeid} » {context.msg}" if context is not None and context.msg else report.nodeid
-        self.tests.append({
-            "nodeid": nodeid,
-            "outcome": outcome,
-            "requirements": known["requirements"],
-            "doc": known["doc"],
-            "message": str(report.longrepr).splitlines()[-1] if report.failed and report.longrepr else "",
-        })
-
-    def pytest_sessionfinish(self, session):
-        if not self.tests:
-            return  # nothing ran (--collect-only, or a usage error): keep the last run's results
-        save(settings_of(session.config).report_dir / RESULTS_FILE, self.evidence, self.tests)
+def pytest_addoption(parser):
+    group = parser.getgroup("certlog")
+    group.addoption("--certlog-command", default="pytest", help="the certlog command this session belongs to")
+    group.addoption("--certlog-allow-missing", default="",
+                    help="comma-separated extensions this server may lack: their checks are skipped, saying so "
+                         "(the majors runner, for servers from wheels that ship no pg_cron or plpgsql_check)")
+    group.addoption("--certlog-results", default=None,
+                    help="where this session's results go (default: <report dir>/runs/<started>-<command>.json)")
 
 
 def pytest_configure(config):
     handed = provided(config, ProvidedSettings)
     try:
-        config._certlog_settings = handed.settings if handed else Settings.from_env()
+        settings = handed.settings if handed else Settings.from_env()
     except CertlogError as exc:
         raise pytest.UsageError(f"certlog: {exc}") from None
+    config._certlog_settings = settings
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
-    config._certlog = Recorder()
-    config.pluginmanager.register(config._certlog, "certlog-recorder")
+    config.addinivalue_line("markers", "needs(*extensions): server extensions the test cannot run without")
+    command = config.getoption("--certlog-command")
+    results = Path(config.getoption("--certlog-results") or (
+        settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{command}-{uuid.uuid4().hex[:6]}.json"))
+    config._certlog = SessionRecord(settings, command, results)
+    config.pluginmanager.register(config._certlog, "certlog-session-record")
 
 
 def say(config, message: str) -> None:
@@ -107,12 +77,19 @@ def settings(request) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def evidence(request) -> Evidence:
-    return request.config._certlog.evidence
+def session_evidence(request) -> records.Recorder:
+    """Records made for the whole session (by fixtures): stamped 'session'."""
+    return records.Recorder(request.config._certlog.evidence, "session")
+
+
+@pytest.fixture
+def evidence(request) -> records.Recorder:
+    """Records made by a test: stamped with its node id, so the report shows that test's verdict."""
+    return records.Recorder(request.config._certlog.evidence, request.node.nodeid)
 
 
 @pytest.fixture(scope="session")
-def harness(settings, evidence, request):
+def harness(settings, session_evidence, request):
     """The session's server, databases, templates and Supabase CLI; all removed at the end."""
     config = request.config
     rig = Harness(settings, say=lambda message: say(config, message))
@@ -120,8 +97,8 @@ def harness(settings, evidence, request):
         server = rig.open(provided(config, ProvidedServer))
         with databases.connect(server, "postgres") as conn:
             version = conn.execute("select version()").fetchone()[0]
-        evidence.record("server", {"kind": server.kind, "version": version, "startup_seconds": server.startup_seconds,
-                                   **server.details})
+        session_evidence.put(records.ServerInfo(kind=server.kind, version=version, details=server.details,
+                                                startup_seconds=round(server.startup_seconds, 2)))
         say(config, f"{server.kind} server ready in {server.startup_seconds:.2f}s: {version}")
         yield rig
     except CertlogError as exc:
@@ -136,20 +113,54 @@ def server(harness):
     return harness.server
 
 
+@pytest.fixture(autouse=True)
+def _needed_extensions(request):
+    """A test marked needs("x") fails if the server lacks extension x, unless the run allows it to be missing
+    (--certlog-allow-missing): then it is skipped with the reason, and the skip fails its requirements."""
+    marker = request.node.get_closest_marker("needs")
+    if marker is None:
+        return
+    harness = request.getfixturevalue("harness")
+    missing = [x for x in marker.args if x not in harness.available_extensions]
+    if not missing:
+        return
+    allowed = set(filter(None, request.config.getoption("--certlog-allow-missing").split(",")))
+    reason = (f"the server ({harness.server_version}) lacks the extension(s) {', '.join(missing)} this check needs")
+    if set(missing) <= allowed:
+        pytest.skip(reason)
+    pytest.fail(reason + "; on Debian: make setup installs postgresql-15-plpgsql-check and postgresql-15-cron",
+                pytrace=False)
+
+
 @pytest.fixture(scope="session")
-def templates(harness, evidence) -> dict[str, build.PreparedTemplate]:
+def templates(harness, session_evidence, request) -> dict[str, build.PreparedTemplate]:
     try:
         built = harness.templates
     except MigrationFailed as exc:
-        evidence.record("migration_failure", str(exc))
+        session_evidence.evidence.migration_failure = str(exc)
         pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
-    evidence.record("provenance", harness.provenance.pieces)
-    evidence.record("templates", {mode: {
-        "seed": t.seed, "history": t.history, "pushes": t.pushes,
-        "idempotency": {k: v for k, v in vars(t.idempotency).items() if not k.endswith("_dump")}
-        | {"schema_identical": t.idempotency.schema_identical, "rows_kept": t.idempotency.rows_kept},
-    } for mode, t in built.items()})
+    session_evidence.put(*[records.StandinPiece(piece=piece, source=source)
+                           for piece, source in harness.provenance.pieces.items()])
+    for mode, t in built.items():
+        proof = t.idempotency
+        session_evidence.put(records.TemplateRecord(
+            mode=mode, users=t.seed.users, certifications=t.seed.certifications, log_rows=t.seed.log_rows,
+            seed_seconds=round(t.seed.seconds, 2), first_apply_digest=proof.first_apply_digest,
+            second_apply_digest=proof.second_apply_digest, rows_before=proof.before_second_apply.rows,
+            rows_after=proof.after_second_apply.rows, checksum_before=proof.before_second_apply.checksum,
+            checksum_after=proof.after_second_apply.checksum, second_apply_error=proof.second_apply_error))
     return built
+
+
+@pytest.fixture(scope="session")
+def task_scale_rows(templates) -> int:
+    """The seeded rows, when they are the task's scale: a check that proves something about 50 000 rows
+    fails, saying so, on a smaller seed (CERTLOG_SEED_ROWS) rather than pass on less than the task asks."""
+    rows = templates["legacy"].seed.log_rows
+    if rows < TASK_ROWS:
+        pytest.fail(f"this check is about the task's {TASK_ROWS:,} rows; this run seeded {rows:,} "
+                    "(CERTLOG_SEED_ROWS)", pytrace=False)
+    return rows
 
 
 @pytest.fixture(scope="session")
@@ -220,7 +231,7 @@ def docker_env(harness):
 
 
 @pytest.fixture(scope="session")
-def pgtap_runs(server, shared_dbs, evidence) -> dict:
+def pgtap_runs(server, shared_dbs, session_evidence) -> dict:
     """Every supabase/tests file, run once against each shared database (pgTAP as supabase test db has it)."""
     from certlog.checks import pgtap
     from certlog.paths import PGTAP_TESTS
@@ -230,9 +241,8 @@ def pgtap_runs(server, shared_dbs, evidence) -> dict:
         versions[mode] = pgtap.ensure_extension(server, db)
         for path in sorted(PGTAP_TESTS.glob("*.sql")):
             runs[(path.name, mode)] = pgtap.run_file(server, db, path)
-    evidence.record("pgtap", {"version": versions["legacy"], "files": {
-        f"{name} ({mode})": {"planned": r.planned, "ran": len(r.results), "passed": r.passed, "failed": r.failed,
-                             "bail": r.bail,
-                             "failures": [f"#{x.number} {x.description}" for x in r.results if not x.ok]}
-        for (name, mode), r in runs.items()}})
+    session_evidence.put(*[records.PgTapFile(
+        file=name, mode=mode, extension_version=versions[mode], planned=r.planned, ran=len(r.results),
+        passed=r.passed, failed=r.failed, bail=r.bail,
+        failures=[f"#{x.number} {x.description}" for x in r.results if not x.ok]) for (name, mode), r in runs.items()])
     return runs

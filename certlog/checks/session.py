@@ -28,6 +28,7 @@ class SessionOutcome:
     seconds: float = 0.0
     stopped: str = ""  # why the session ended early (pytest.exit's message)
     first_message: str = ""  # the first failure's assertion message
+    skip_reasons: list[str] = field(default_factory=list)
 
 
 class _Outcomes:
@@ -57,6 +58,8 @@ class _Outcomes:
             self.outcome.passed += 1
         elif report.skipped:
             self.outcome.skipped += 1
+            if isinstance(report.longrepr, tuple):
+                self.outcome.skip_reasons.append(report.longrepr[2].removeprefix("Skipped: "))
         if not (self.stop_after_first and self.outcome.failed and self.session):
             return
         if not report.nodeid.startswith(self.first) or report.when == "teardown" and self._first_done(report):

@@ -1,13 +1,20 @@
-"""The cron job's writes, as the Edge Function makes them through PostgREST (service_role)."""
+"""The cron job's two database calls, in the form the Edge Function really makes them.
+
+The Edge Function holds the service-role key, so it reaches the database only through
+PostgREST: the harness sends the SQL PostgREST generates for those calls (certlog/database/sql/
+postgrest_*.sql), with the role switched and the claims set as PostgREST sets them.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from certlog.cronjob.keys import idempotency_key
+from certlog.cronjob.schedule import DAYS_BEFORE
 from certlog.database import queries
 
 
@@ -22,28 +29,43 @@ class Notification:
     def key(self) -> str:
         return idempotency_key(self.certification_id, self.notification_type, self.scheduled_on)
 
-
-def batch_params(batch: Sequence[Notification]) -> dict:
-    return {"certification_ids": [n.certification_id for n in batch],
-            "notification_types": [n.notification_type for n in batch],
-            "recipient_ids": [n.recipient_id for n in batch],
-            "scheduled_ons": [n.scheduled_on for n in batch]}
+    def row(self) -> dict:
+        """The row the Edge Function sends (supabase/functions/_shared/cert_notifications.ts)."""
+        return {"certification_id": str(self.certification_id), "notification_type": self.notification_type,
+                "recipient_id": str(self.recipient_id), "idempotency_key": self.key}
 
 
-def batch_check_params(pairs: Sequence[tuple[UUID, str]]) -> dict:
-    """The parameters of batch_check.sql: the pairs as two comma-separated strings."""
-    return {"certification_ids": ",".join(str(c) for c, _ in pairs),
-            "notification_types": ",".join(t for _, t in pairs)}
+def upsert_body(batch: Sequence[Notification]) -> str:
+    """The JSON body of the upsert: rows sorted by key, as the Edge Function sends them."""
+    return json.dumps(sorted((n.row() for n in batch), key=lambda row: row["idempotency_key"]))
+
+
+def upsert(conn, batch: Sequence[Notification]) -> list[str]:
+    """One upsert with ignoreDuplicates; returns the keys actually stored (send those now)."""
+    return upsert_json(conn, upsert_body(batch))
+
+
+def upsert_json(conn, body: str) -> list[str]:
+    """The upsert of a JSON body as the Edge Function sends it; the keys stored."""
+    stored = conn.execute(queries.text("postgrest_upsert"), {"body": body}).fetchone()[0]
+    return [row["idempotency_key"] for row in stored]
+
+
+def already_sent_body(pairs: Sequence[tuple[UUID, str]]) -> str:
+    return json.dumps({"certification_ids": [str(c) for c, _ in pairs],
+                       "notification_types": [t for _, t in pairs]})
 
 
 def already_sent(conn, pairs: Sequence[tuple[UUID, str]]) -> list[int]:
-    """0-based indexes of the pairs already in the log, in one round trip."""
-    return [position - 1 for (position,) in conn.execute(queries.text("batch_check"), batch_check_params(pairs))]
+    """0-based indexes of the pairs already in the log: one RPC for the whole batch."""
+    body = conn.execute(queries.text("postgrest_rpc_already_sent"), {"body": already_sent_body(pairs)}).fetchone()[0]
+    return [position - 1 for position in body]
 
 
-def insert_batch(conn, batch: Sequence[Notification]) -> list[str]:
-    """One batch, ON CONFLICT (idempotency_key) DO NOTHING; returns the keys actually stored."""
-    return [row[1] for row in conn.execute(queries.text("cron_batch_insert"), batch_params(batch)).fetchall()]
+def seeded(conn, limit: int) -> list[dict]:
+    """Seeded notifications in a stable pseudo-random order, each with the day its key was made for."""
+    return queries.rows(conn, "seeded_notifications", {"limit": limit, "types": list(DAYS_BEFORE),
+                                                       "days_before": list(DAYS_BEFORE.values())})
 
 
 def due_notifications(conn, scheduled_on: date, limit: int) -> list[Notification]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,6 +19,32 @@ def explain(conn, statement: str, params=None, *, analyze: bool = True) -> dict:
     options = "analyze, buffers, format json" if analyze else "format json"
     row = conn.execute(f"explain ({options}) {statement}", params).fetchone()
     return row[0][0]
+
+
+def explain_nested(conn, statement: str, params=None, *, role: str = "service_role") -> list[dict]:
+    """The plans of the statements run inside functions that `statement` calls (auto_explain, sent back as
+    NOTICEs), with the statement itself run as PostgREST runs it: role switched for the transaction.
+    `conn` must be a superuser connection (LOAD); everything is rolled back."""
+    found: list[dict] = []
+
+    def collect(diag) -> None:
+        message = diag.message_primary or ""
+        if "plan:" in message:
+            found.append(json.loads(message.split("plan:", 1)[1]))
+
+    conn.add_notice_handler(collect)
+    try:
+        with conn.transaction(force_rollback=True):
+            conn.execute("load 'auto_explain'")
+            for setting, value in (("log_min_duration", "0"), ("log_analyze", "on"), ("log_nested_statements", "on"),
+                                   ("log_format", "json"), ("log_level", "notice")):
+                conn.execute(f"set local auto_explain.{setting} = '{value}'")
+            conn.execute("select set_config('role', %s, true)", (role,))
+            conn.execute(statement, params).fetchall()
+    finally:
+        conn.remove_notice_handler(collect)
+    # auto_explain also logs the statements the caller sent (they name pgrst_* or set_config): not those
+    return [p for p in found if not any(word in p.get("Query Text", "") for word in ("pgrst", "set_config"))]
 
 
 def nodes(plan: dict) -> Iterator[PlanNode]:

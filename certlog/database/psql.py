@@ -19,17 +19,18 @@ def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None
     return out.stdout
 
 
-def run_command(server: Server, dbname: str, command: str, *, user: str | None = None) -> str:
-    argv = [server.tool("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-c", command]
+def run_command(server: Server, dbname: str, command: str, *, user: str | None = None,
+                options: tuple[str, ...] = ()) -> str:
+    argv = [server.tool("psql"), "-X", "-v", "ON_ERROR_STOP=1", *options, "-c", command]
     out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
     if out.returncode != 0:
         raise SqlScriptFailed(command, out.stderr, out.returncode)
     return out.stdout
 
 
-def describe(server: Server, dbname: str, table: str = "public.cert_notification_log") -> str:
-    """The real `\\d+` output of a table, as a reviewer would see it in psql."""
-    return run_command(server, dbname, rf"\d+ {table}")
+def describe(server: Server, dbname: str, table: str = "public.cert_notification_log", *, width: int = 110) -> str:
+    """The real `\\d+` output of a table, as a reviewer would see it in psql, wrapped to `width` columns."""
+    return run_command(server, dbname, rf"\d+ {table}", options=("-P", "format=wrapped", "-P", f"columns={width}"))
 
 
 def schema_dump(server: Server, dbname: str) -> str:

@@ -69,14 +69,14 @@ class SeedPlan:
                 if scheduled_on > REFERENCE_DAY or emitted >= self.rows:
                     break
                 recipient = mentor_id
-                if notification.type == "expired" and rng.random() < 0.5:
+                if notification.name == "expired" and rng.random() < 0.5:
                     recipient = rng.choice(self.coordinators[chapter])
                 sent_at = datetime(scheduled_on.year, scheduled_on.month, scheduled_on.day, 2, 0, tzinfo=UTC)
                 sent_at += timedelta(seconds=rng.randint(0, 900), microseconds=rng.randint(0, 999_999))
                 emitted += 1
-                lines.append(f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{cert_id}\t{notification.type}\t"
+                lines.append(f"{uuid.UUID(int=rng.getrandbits(128), version=4)}\t{cert_id}\t{notification.name}\t"
                              f"{sent_at.isoformat()}\t{recipient}\t"
-                             f"{idempotency_key(cert_id, notification.type, scheduled_on)}\n")
+                             f"{idempotency_key(cert_id, notification.name, scheduled_on)}\n")
         return "".join(lines).encode()
 
 

@@ -1,51 +1,220 @@
-"""Measurements a run collects for the reviewer, and the file they are saved to."""
+"""The evidence a run records for the reviewer: a typed contract between the tests and the report.
+
+Tests and fixtures put records (the classes below) through a Recorder, which stamps each with
+the test that made it; the report renders the records and looks up that test's outcome for
+the verdict, never deciding one itself. The whole Evidence is saved as JSON and read back
+into the same types, so a report rebuilt from saved results is the report the run wrote.
+A misspelt field or a record of the wrong shape fails where it is made, not in the report.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-
-class Evidence:
-    """A dict of named measurements, filled by fixtures and tests, saved as JSON at the end."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, object] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds")}
-
-    def record(self, key: str, value: object) -> None:
-        self.items[key] = _plain(value)
-
-    def add(self, key: str, *path: str, value: object) -> None:
-        """Set one entry of a nested table, e.g. add("observed_privileges", mode, role, operation, value=...)."""
-        table = self.items.setdefault(key, {})
-        for part in path[:-1]:
-            table = table.setdefault(part, {})
-        table[path[-1]] = _plain(value)
-
-    def get(self, key: str, default=None):
-        return self.items.get(key, default)
+from pydantic import BaseModel, ConfigDict, Field
 
 
-def _plain(value):
-    if is_dataclass(value):
-        return _plain(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    by: str = ""  # node id of the test (or "session") that recorded it
 
 
-def save(path: Path, evidence: Evidence, tests: list[dict]) -> None:
+class MigrationFile(Record):
+    name: str
+    sha256: str
+
+
+class RunInfo(Record):
+    command: str
+    started_at: str
+    finished_at: str = ""
+    wall_seconds: float = 0.0
+    machine: str
+    python: str
+    backend: str
+    seed_rows: int
+    seed: int
+    migrations_dir: str
+    migrations: list[MigrationFile]
+    complete: bool = False  # every test ran to the end (not interrupted, not stopped early)
+
+
+class ServerInfo(Record):
+    kind: str
+    version: str
+    startup_seconds: float
+    details: dict[str, str] = Field(default_factory=dict)
+
+
+class StandinPiece(Record):
+    piece: str
+    source: str  # supplied | server | missing
+
+
+class CliStep(Record):
+    step: str
+    command: str
+    exit_code: int
+    seconds: float
+    output: str
+    expect_failure: bool = False  # a control: the CLI must refuse
+
+
+class TemplateRecord(Record):
+    mode: str
+    users: int
+    certifications: int
+    log_rows: int
+    seed_seconds: float
+    first_apply_digest: str
+    second_apply_digest: str
+    rows_before: int
+    rows_after: int
+    checksum_before: str
+    checksum_after: str
+    second_apply_error: str = ""
+
+
+class Describe(Record):
+    table: str
+    output: str
+
+
+class PrivilegeCell(Record):
+    mode: str
+    role: str
+    privilege: str
+    expected: bool
+    catalog: bool | None = None
+    observed: str | None = None  # "allowed" or "refused (SQLSTATE)" as tried through PostgREST's role switch
+
+
+class Plan(Record):
+    title: str
+    rows: int
+    text: str
+
+
+class Latency(Record):
+    statement: str
+    n: int
+    hits: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    budget_ms: float
+    samples_ms: list[float]
+
+
+class Figures(Record):
+    """A reliability measurement: what was done and what was found, as named numbers."""
+
+    title: str
+    figures: dict[str, float | int | str]
+
+
+class BadInput(Record):
+    case: str
+    role: str
+    expected_sqlstate: str
+    got: str
+
+
+class PgTapFile(Record):
+    file: str
+    mode: str
+    extension_version: str
+    planned: int | None
+    ran: int
+    passed: int
+    failed: int
+    bail: str = ""
+    failures: list[str] = Field(default_factory=list)
+
+
+class LinterCheck(Record):
+    check: str
+    level: str
+    offending: list[str]
+
+
+class StaticCheck(Record):
+    tool: str
+    ok: bool
+    output: str
+
+
+class TestOutcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nodeid: str
+    outcome: str  # passed | failed | error | skipped
+    requirements: list[str]
+    doc: str = ""
+    message: str = ""
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    run: RunInfo | None = None
+    server: ServerInfo | None = None
+    standin: list[StandinPiece] = Field(default_factory=list)
+    templates: list[TemplateRecord] = Field(default_factory=list)
+    migration_failure: str = ""
+    describe: Describe | None = None
+    privileges: list[PrivilegeCell] = Field(default_factory=list)
+    plans: list[Plan] = Field(default_factory=list)
+    latency: Latency | None = None
+    reliability: list[Figures] = Field(default_factory=list)
+    bad_inputs: list[BadInput] = Field(default_factory=list)
+    pgtap: list[PgTapFile] = Field(default_factory=list)
+    linter: list[LinterCheck] = Field(default_factory=list)
+    cli: list[CliStep] = Field(default_factory=list)
+    static: list[StaticCheck] = Field(default_factory=list)
+    tests: list[TestOutcome] = Field(default_factory=list)
+
+    def outcome(self, nodeid: str) -> str:
+        """The outcome of the test that made a record ('not run' if it never reported)."""
+        found = [t.outcome for t in self.tests if t.nodeid == nodeid or t.nodeid.startswith(nodeid + " » ")]
+        if not found:
+            return "not run"
+        return "passed" if all(o == "passed" for o in found) else next(o for o in found if o != "passed")
+
+
+SINGLE = {RunInfo: "run", ServerInfo: "server", Describe: "describe", Latency: "latency"}
+LISTS = {StandinPiece: "standin", TemplateRecord: "templates", PrivilegeCell: "privileges", Plan: "plans",
+         Figures: "reliability", BadInput: "bad_inputs", PgTapFile: "pgtap", LinterCheck: "linter", CliStep: "cli",
+         StaticCheck: "static"}
+
+
+def put(evidence: Evidence, record: Record, by: str) -> None:
+    record.by = by
+    kind = type(record)
+    if kind in SINGLE:
+        setattr(evidence, SINGLE[kind], record)
+    else:
+        getattr(evidence, LISTS[kind]).append(record)
+
+
+class Recorder:
+    """What a test records through: every record stamped with the test's node id."""
+
+    def __init__(self, evidence: Evidence, by: str) -> None:
+        self.evidence, self.by = evidence, by
+
+    def put(self, *records: Record) -> None:
+        for record in records:
+            put(self.evidence, record, self.by)
+
+
+def save(path: Path, evidence: Evidence) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"evidence": evidence.items, "tests": tests}, indent=2, default=str))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(evidence.model_dump_json(indent=1))
     tmp.replace(path)
 
 
-def load(path: Path) -> dict:
-    return json.loads(path.read_text())
+def load(path: Path) -> Evidence:
+    return Evidence.model_validate(json.loads(path.read_text()))

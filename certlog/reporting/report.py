@@ -1,294 +1,331 @@
-"""The reviewer's evidence: reports/evidence.md (GitHub-flavoured) and a self-contained evidence.html.
+"""The reviewer's evidence: evidence.md (pastes into a pull request), evidence.html (self-contained),
+and the charts as PNG files beside them.
 
-Every line comes from the run's results.json: measurements recorded by the tests, and
-each test's outcome. Nothing here is typed in by hand.
+Everything comes from one saved Evidence (results.json): the verdicts at the top are the
+requirement verdicts from the tests' outcomes, and each section below shows what a test
+recorded together with that test's outcome. Nothing is measured, read from the machine or
+decided here, so rendering the same results twice gives the same files.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
-import os
-import platform
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-import markdown
+import markdown as markdown_lib
 
-from certlog.paths import migration_files
+from certlog.checks.contract import TABLE_PRIVILEGES, load
 from certlog.reporting import plots
+from certlog.reporting.evidence import Evidence
+from certlog.reporting.markdown import code, details, table
 from certlog.reporting.verdicts import RequirementVerdict
-from certlog.settings import PRIVILEGE_MODES
 
-ROLES = ("anon", "authenticated", "service_role")
-PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
-EXPECTED = {"service_role": {"SELECT", "INSERT"}}
-MISSING = "_Not measured in this run._"
+LATENCY_CHART = "evidence-dedup-latency.png"
+MATRIX_PRIVILEGES = TABLE_PRIVILEGES[:5]  # SELECT .. TRUNCATE: what a client could try
+NOT_RECORDED = "_Not recorded in this run._"
 
 
-def write(report_dir: Path, results: dict, verdicts: list[RequirementVerdict], *, migrations: Path,
-          lint_results=None, wall_seconds: float | None = None) -> list[Path]:
-    evidence = results["evidence"]
+@dataclass(frozen=True)
+class Rendered:
+    markdown: str
+    html: str
+    charts: dict[str, bytes]
+
+
+def render(evidence: Evidence, verdicts: list[RequirementVerdict]) -> Rendered:
     charts: dict[str, bytes] = {}
-    latency = evidence.get("dedup_latency")
-    if latency:
-        charts["dedup_latency"] = plots.latency_histogram(latency["samples_ms"], latency["budget_ms"],
-                                                         "Dedup lookup latency (service_role, round trip)")
+    if evidence.latency:
+        charts[LATENCY_CHART] = plots.latency_histogram(
+            evidence.latency.samples_ms, evidence.latency.budget_ms, "Dedup lookup latency (service_role, round trip)")
     sections = [
-        _summary(verdicts, lint_results, wall_seconds),
-        _environment(evidence),
-        _migration(evidence, migrations),
+        _summary(evidence, verdicts),
+        _at_a_glance(verdicts),
+        "# Details",
+        _run(evidence),
+        _migrations(evidence),
+        _supabase_cli(evidence),
         _describe(evidence),
         _privileges(evidence),
-        _rls(evidence),
         _plans(evidence),
         _latency(evidence),
         _reliability(evidence),
+        _bad_inputs(evidence),
         _pgtap(evidence),
-        _supabase_cli(evidence),
+        _linter(evidence),
+        _static(evidence),
         _standin(evidence),
-        _lint(lint_results),
-        _supabase_linter(evidence),
-        _checklist(verdicts),
+        _failures(evidence),
     ]
-    text = "\n\n".join(sections) + "\n"
+    text = "\n\n".join(s for s in sections if s) + "\n"
+    return Rendered(text, _html(text, charts), charts)
+
+
+def write(report_dir: Path, rendered: Rendered) -> list[Path]:
+    """The charts, then the Markdown and the HTML, each replaced atomically."""
     report_dir.mkdir(parents=True, exist_ok=True)
-    md_path, html_path = report_dir / "evidence.md", report_dir / "evidence.html"
-    _atomic_write(md_path, text)
-    _atomic_write(html_path, _html(text, charts))
-    return [md_path, html_path]
+    written = []
+    for name, png in sorted(rendered.charts.items()):
+        written.append(_atomic(report_dir / name, png))
+    written.append(_atomic(report_dir / "evidence.md", rendered.markdown.encode()))
+    written.append(_atomic(report_dir / "evidence.html", rendered.html.encode()))
+    return written
 
 
-def _summary(verdicts, lint_results, wall_seconds) -> str:
+def _atomic(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def _verdict(outcome: str) -> str:
+    return {"passed": "PASS", "not run": "NOT RUN"}.get(outcome, "FAIL")
+
+
+def _judged(evidence: Evidence, by: str) -> str:
+    return f"**{_verdict(evidence.outcome(by))}** (`{by}`)" if by and by != "session" else ""
+
+
+# --- the top: what a reviewer reads first ----------------------------------------------------------
+
+
+def _summary(ev: Evidence, verdicts: list[RequirementVerdict]) -> str:
     passed = sum(v.passed for v in verdicts)
-    lint_ok = all(r.ok for r in lint_results or [])
-    status = "PASS" if passed == len(verdicts) and lint_ok else "FAIL"
+    run = ev.run
+    complete = run is not None and run.complete and not ev.migration_failure
+    status = "PASS" if passed == len(verdicts) and complete else "FAIL"
     lines = [f"# cert_notification_log: verification evidence ({status})", "",
              f"**{passed} of {len(verdicts)} requirements pass.**"]
-    if wall_seconds is not None:
-        lines.append(f"Whole run: {wall_seconds:.1f} s.")
+    if run:
+        migrations = ", ".join(f"`{m.name}` (SHA-256 `{m.sha256[:16]}…`)" for m in run.migrations)
+        lines += ["", f"Migrations: {migrations}.",
+                  f"Run: `certlog {run.command}`, {run.started_at}, {run.wall_seconds:.1f} s, "
+                  f"{'complete' if run.complete else '**incomplete (stopped before every test ran)**'}."]
+    if ev.server:
+        lines.append(f"Server: {ev.server.version.split(' on ')[0]} ({ev.server.kind} backend).")
+    if ev.migration_failure:
+        lines += ["", "**The migration could not be applied:**", "", code(ev.migration_failure)]
     return "\n".join(lines)
 
 
-def _environment(ev) -> str:
-    server = ev.get("server") or {}
-    templates = ev.get("templates") or {}
-    seed = next(iter(templates.values()), {}).get("seed", {})
-    rows = [
-        ("PostgreSQL", server.get("version", "?")),
-        ("Backend", server.get("kind", "?") + (f" ({server['image']})" if server.get("image") else "")),
-        ("Server start to ready", f"{server.get('startup_seconds', 0):.2f} s"),
-        ("Machine", f"{platform.node()} / {platform.platform()} / {os.cpu_count()} cores"),
-        ("Run started (UTC)", ev.get("started_at", "?")),
-        ("Seeded rows", f"{seed.get('log_rows', 0):,} log rows, {seed.get('certifications', 0):,} certifications, "
-                        f"{seed.get('users', 0):,} users in {seed.get('seconds', 0):.2f} s"),
-    ]
-    return "## Environment\n\n" + _table(["", ""], rows)
+def _proven_by(v: RequirementVerdict) -> str:
+    """The checks that prove a requirement, grouped by file; pgTAP assertions by their numbers."""
+    files: dict[str, list[tuple[str, str]]] = defaultdict(list)  # file -> (check, outcome)
+    for t in v.tests:
+        node, _, sub = t.nodeid.partition(" » ")
+        found = re.match(r"(\S+) \[(\w+)\] #(\d+)", sub)
+        if found:
+            files[found.group(1)].append((f"#{found.group(3)}", t.outcome))
+        else:
+            path, _, name = node.partition("::")
+            files[path].append((name, t.outcome))
+    parts = []
+    for path, checks in files.items():
+        failing = sorted({name for name, outcome in checks if outcome != "passed"})
+        if path.endswith(".sql"):
+            numbers = sorted({name for name, _ in checks}, key=lambda n: int(n[1:]))
+            listed = ", ".join(numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+        else:
+            count = len({name for name, _ in checks})
+            listed = f"({count} test{'s' if count > 1 else ''})"
+        parts.append(f"`{path}` {listed}" + (f" — **failing**: {', '.join(failing[:3])}" if failing else ""))
+    return "<br>".join(parts) or "no test"
 
 
-def _migration(ev, migrations: Path) -> str:
-    rows = [(f"`{p.name}`", f"`{hashlib.sha256(p.read_bytes()).hexdigest()}`") for p in migration_files(migrations)]
-    out = "## Migration\n\n" + _table(["File", "SHA-256"], rows)
-    templates = ev.get("templates")
-    if not templates:
-        return out + "\n\n" + MISSING
-    proof_rows = []
-    for mode, t in templates.items():
-        p = t["idempotency"]
-        proof_rows.append((mode, p["first_apply_digest"][:16], p["second_apply_digest"][:16],
-                           f"{p['before_second_apply']['rows']:,} / {p['after_second_apply']['rows']:,}",
-                           "identical" if p["before_second_apply"] == p["after_second_apply"] else "CHANGED",
-                           "PASS" if p["schema_identical"] and p["rows_kept"] else "FAIL"))
-    return (out + "\n\n### Idempotency: applied twice as `postgres`, rows seeded in between\n\n"
-            + _table(["Default privileges", "Schema digest after 1st", "after 2nd", "Rows before / after 2nd",
-                      "Row checksum", "Verdict"], proof_rows))
+def _at_a_glance(verdicts: list[RequirementVerdict]) -> str:
+    rows = [(f"**{v.verdict}**", v.requirement.id, v.requirement.text, _proven_by(v)) for v in verdicts]
+    return "## Verdicts at a glance\n\n" + table(["Verdict", "Id", "Requirement", "Proven by"], rows)
 
 
-def _describe(ev) -> str:
-    text = ev.get("describe_table")
-    body = f"```\n{text.rstrip()}\n```" if text else MISSING
-    return "## `\\d+ public.cert_notification_log` (psql)\n\n" + body
+# --- details -----------------------------------------------------------------------------------------
 
 
-def _privileges(ev) -> str:
-    out = ["## Role x privilege matrix", "",
-           "Expected: anon and authenticated nothing; service_role SELECT and INSERT only. "
-           "Each cell: expected; what `has_table_privilege` says; what happened when the statement was tried "
-           "with the role switched as PostgREST switches it."]
-    observed = ev.get("observed_privileges") or {}
-    for mode in PRIVILEGE_MODES:
-        catalog = {(r["role"], r["privilege"]): r["granted"] for r in ev.get(f"catalog_privileges_{mode}") or []}
+def _run(ev: Evidence) -> str:
+    if not ev.run:
+        return "## Run\n\n" + NOT_RECORDED
+    r = ev.run
+    rows = [("Command", f"`certlog {r.command}`"), ("Started (UTC)", r.started_at),
+            ("Wall time", f"{r.wall_seconds} s"),
+            ("Machine", r.machine), ("Python", r.python), ("Backend (setting)", r.backend),
+            ("Seed", f"{r.seed_rows:,} log rows, seed {r.seed}"), ("Migrations directory", f"`{r.migrations_dir}`")]
+    if ev.server:
+        rows += [("PostgreSQL", ev.server.version), ("Backend (used)", ev.server.kind),
+                 ("Server start to ready", f"{ev.server.startup_seconds} s")]
+        rows += [(k.replace("_", " "), f"`{v}`") for k, v in sorted(ev.server.details.items()) if k != "options"]
+    return "## Run\n\n" + table(["", ""], rows)
+
+
+def _migrations(ev: Evidence) -> str:
+    out = ["## Migrations and their idempotency"]
+    if ev.run:
+        out += ["", table(["File", "SHA-256"], [(f"`{m.name}`", f"`{m.sha256}`") for m in ev.run.migrations])]
+    if ev.templates:
+        out += ["", "Each template: `supabase db push`, a second push (a no-op), seeded rows, then every migration "
+                    "applied again raw with psql as `postgres`; the schema dump and every row must be unchanged.", "",
+                table(["Default privileges", "Seeded (users / certifications / log rows)", "Schema after push",
+                       "after raw re-apply", "Rows before / after", "Row checksum", "Re-apply error"],
+                      [(t.mode, f"{t.users:,} / {t.certifications:,} / {t.log_rows:,}",
+                        f"`{t.first_apply_digest[:12]}`",
+                        f"`{t.second_apply_digest[:12]}`", f"{t.rows_before:,} / {t.rows_after:,}",
+                        "unchanged" if t.checksum_before == t.checksum_after else "**CHANGED**",
+                        t.second_apply_error[:200] or "none") for t in ev.templates])]
+    idempotency = [t for t in ev.tests if t.nodeid.startswith("schema/test_idempotent_migration.py")]
+    if idempotency:
+        passed = sum(t.outcome == "passed" for t in idempotency)
+        out += ["", f"Judged by `schema/test_idempotent_migration.py`: {passed} of {len(idempotency)} checks pass."]
+    return "\n".join(out)
+
+
+def _supabase_cli(ev: Evidence) -> str:
+    if not ev.cli:
+        return "## Supabase CLI\n\n" + NOT_RECORDED
+    rows = [(s.step, f"`{s.command}`", s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
+    outputs = [details(f"{html.escape(s.step)}: output", code(s.output.strip()[-2500:])) for s in ev.cli]
+    return ("## Supabase CLI (the task's framework, run for real)\n\n"
+            + table(["Step", "Command as run", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
+
+
+def _describe(ev: Evidence) -> str:
+    if not ev.describe:
+        return "## `\\d+` (psql)\n\n" + NOT_RECORDED
+    return (f"## `\\d+ {ev.describe.table}` (psql, wrapped to 110 columns)\n\n{_judged(ev, ev.describe.by)}\n\n"
+            + code(ev.describe.output))
+
+
+def _privileges(ev: Evidence) -> str:
+    if not ev.privileges:
+        return "## Role x privilege matrix\n\n" + NOT_RECORDED
+    contract = load()
+    expected = "; ".join(f"{role}: {', '.join(p) or 'nothing'}" for role, p in contract.privileges.items())
+    out = ["## Role x privilege matrix",
+           "", f"Expected (the table contract): {expected}. Each cell: what the catalog says "
+               "(`has_table_privilege`), then what happened when the statement was sent with the role switched as "
+               "PostgREST switches it."]
+    cells = {(c.mode, c.role, c.privilege): c for c in ev.privileges}
+    for mode in sorted({c.mode for c in ev.privileges}):
         rows = []
-        for role in ROLES:
-            cells = [role]
-            for privilege in PRIVILEGES:
-                expected = "grant" if privilege in EXPECTED.get(role, set()) else "none"
-                granted = catalog.get((role, privilege))
-                seen = observed.get(mode, {}).get(role, {}).get(privilege, "not tried")
-                wanted = "allowed" if expected == "grant" else "refused"
-                ok = granted == (expected == "grant") and seen.startswith(wanted)
-                catalog_word = {True: "grant", False: "none", None: "?"}[granted]
-                cells.append(f"{'✅' if ok else '❌'} expected {expected}; catalog {catalog_word}; {seen}")
-            rows.append(cells)
-        out += ["", f"### Default privileges: {mode}", "", _table(["Role", *PRIVILEGES], rows)]
+        for role in contract.privileges:
+            row = [role]
+            for privilege in MATRIX_PRIVILEGES:
+                c = cells.get((mode, role, privilege))
+                if c is None:
+                    row.append("not tried")
+                    continue
+                catalog = {True: "granted", False: "not granted", None: "?"}[c.catalog]
+                row.append(f"{_verdict(ev.outcome(c.by))}: {catalog}; {c.observed}")
+            rows.append(row)
+        out += ["", f"### Default privileges: {mode}", "", table(["Role", *MATRIX_PRIVILEGES], rows)]
     return "\n".join(out)
 
 
-def _rls(ev) -> str:
-    rls = ev.get("rls_status")
-    if not rls:
-        return "## Row level security\n\n" + MISSING
-    policies = rls["policies"] or []
-    return ("## Row level security\n\n"
-            f"RLS enabled: **{rls['rls_enabled']}**; forced: {rls['rls_forced']}; policies: "
-            + (", ".join(f"`{p['name']}` ({p['command']} to {', '.join(p['roles'])})" for p in policies)
-               if policies else "**none** (intended: internal table; service_role bypasses RLS)"))
-
-
-def _plans(ev) -> str:
-    out = ["## Query plans (EXPLAIN ANALYZE, seeded table)"]
-    for key, title in (("plan_composite_literal", "Composite lookup, literals"),
-                       ("plan_composite_generic", "Composite lookup, prepared generic plan"),
-                       ("plan_dedup", "Dedup lookup"),
-                       ("plan_batch_check_nightly", "Batch check, a night's 1 000 pairs"),
-                       ("plan_batch_check_full", "Batch check, every seeded pair")):
-        plan = ev.get(key)
-        out += ["", f"### {title}", "", f"```\n{plan['text']}\n```" if plan else MISSING]
+def _plans(ev: Evidence) -> str:
+    if not ev.plans:
+        return "## Query plans\n\n" + NOT_RECORDED
+    out = ["## Query plans (EXPLAIN ANALYZE on the seeded table)"]
+    for p in ev.plans:
+        out += ["", f"### {p.title}", "", f"{p.rows:,} rows; {_judged(ev, p.by)}", "", code(p.text)]
     return "\n".join(out)
 
 
-def _latency(ev) -> str:
-    lat = ev.get("dedup_latency")
+def _latency(ev: Evidence) -> str:
+    lat = ev.latency
     if not lat:
-        return "## Dedup lookup latency\n\n" + MISSING
-    verdict = "PASS" if lat["p99_ms"] < lat["budget_ms"] else "FAIL"
-    rows = [(f"{lat['n']:,} ({lat['hits']:,} hits)", f"{lat['p50_ms']:.3f}", f"{lat['p95_ms']:.3f}",
-             f"{lat['p99_ms']:.3f}", f"{lat['max_ms']:.3f}", f"{lat['budget_ms']:g}", verdict)]
-    histogram = plots.ascii_histogram(lat["samples_ms"], [0.05, 0.1, 0.2, 0.5, 1, 2, 5])
-    return ("## Dedup lookup latency (`SELECT 1 ... WHERE idempotency_key = $1`, as service_role)\n\n"
-            + _table(["Lookups", "p50 ms", "p95 ms", "p99 ms", "max ms", "budget ms", "p99 verdict"], rows)
-            + f"\n\n```\n{histogram}\n```\n\n![dedup latency](chart:dedup_latency)")
+        return "## Dedup lookup latency\n\n" + NOT_RECORDED
+    rows = [(f"{lat.n:,} ({lat.hits:,} hits)", f"{lat.p50_ms:.3f}", f"{lat.p95_ms:.3f}", f"{lat.p99_ms:.3f}",
+             f"{lat.max_ms:.3f}", f"{lat.budget_ms:g}", _judged(ev, lat.by))]
+    histogram = plots.ascii_histogram(lat.samples_ms, [0.05, 0.1, 0.2, 0.5, 1, 2, 5])
+    return (f"## Dedup lookup latency (`{lat.statement}`, as service_role, round trip)\n\n"
+            + table(["Lookups", "p50 ms", "p95 ms", "p99 ms", "max ms", "budget ms", "Verdict (p99 < budget)"], rows)
+            + "\n\n" + code(histogram) + f"\n\n![Dedup lookup latency histogram]({LATENCY_CHART})")
 
 
-def _reliability(ev) -> str:
+def _reliability(ev: Evidence) -> str:
+    if not ev.reliability:
+        return ""
     out = ["## Reliability"]
-    c = ev.get("concurrency")
-    out += ["", (f"- Overlapping cron runs: {c['workers']} concurrent service_role workers, each inserting the same "
-                 f"{c['notifications']:,} notifications in batches of {c['batch']}: {c['returned']:,} rows returned "
-                 f"in all, {c['stored']:,} stored, {c['duplicates']} duplicates, {len(c['errors'])} errors.")
-            if c else "- Overlapping cron runs: " + MISSING]
-    t = ev.get("fault_terminated_batch")
-    out.append(f"- Batch connection terminated mid-transaction: {t['rows_left_by_killed_batch']} rows left behind; "
-               f"the rerun stored {t['rerun_stored']}." if t else "- Terminated batch: " + MISSING)
-    r = ev.get("fault_server_crash")
-    out.append(f"- Server crash mid-run: {r['acknowledged_before_crash']:,} rows committed and acknowledged before "
-               f"the crash, {r['stored_after']:,} rows found after the restart." if r else "- Server crash: " + MISSING)
-    bad = ev.get("bad_inputs")
-    if bad:
-        states = {}
-        for state in bad.values():
-            states[state] = states.get(state, 0) + 1
-        out.append(f"- Invalid writes tried: {len(bad)}, refused with "
-                   + ", ".join(f"{state} x{n}" for state, n in sorted(states.items()))
-                   + "; the table's row count and checksum unchanged after each.")
+    for f in ev.reliability:
+        figures = ", ".join(f"{name} **{value:,}**" if isinstance(value, int) else f"{name} **{value}**"
+                            for name, value in f.figures.items())
+        out += ["", f"- {f.title}: {figures}. {_judged(ev, f.by)}"]
     return "\n".join(out)
 
 
-def _supabase_linter(ev) -> str:
-    lint = ev.get("supabase_linter")
-    if not lint:
-        return "## Supabase database linter checks\n\n" + MISSING
-    rows = [(name, ", ".join(found) or "none", "PASS" if not found else "FAIL") for name, found in lint.items()]
-    return ("## Supabase database linter checks (as catalog queries)\n\n"
-            + _table(["Check", "Offending objects", "Verdict"], rows)
+def _bad_inputs(ev: Evidence) -> str:
+    if not ev.bad_inputs:
+        return ""
+    rows = [(b.case, b.role, b.expected_sqlstate, b.got, _verdict(ev.outcome(b.by))) for b in ev.bad_inputs]
+    return ("## Invalid writes (each committed as its role would send it; the table's rows and checksum unchanged "
+            "after each)\n\n" + details(f"{len(rows)} invalid writes", table(
+                ["Case", "Role", "Expected SQLSTATE", "Got", "Verdict"], rows)))
+
+
+def _pgtap(ev: Evidence) -> str:
+    if not ev.pgtap:
+        return "## pgTAP\n\n" + NOT_RECORDED
+    rows = [(f"`{f.file}`", f.mode, f.planned, f.ran, f.passed, f.failed, "; ".join(f.failures[:5]) or f.bail[:200])
+            for f in ev.pgtap]
+    version = ev.pgtap[0].extension_version
+    return (f"## pgTAP {version} (supabase/tests, run per default-privilege mode)\n\n"
+            + table(["File", "Mode", "Planned", "Ran", "Passed", "Failed", "Failures"], rows))
+
+
+def _linter(ev: Evidence) -> str:
+    if not ev.linter:
+        return ""
+    rows = [(c.check, c.level, ", ".join(c.offending) or "none", _verdict(ev.outcome(c.by))) for c in ev.linter]
+    return ("## Supabase database linter checks (splinter's rules, as catalog queries)\n\n"
+            + table(["Check", "Level", "Offending objects", "Verdict"], rows)
             + "\n\n`rls_enabled_no_policy` (INFO) is intended: the table is internal.")
 
 
-def _pgtap(ev) -> str:
-    tap = ev.get("pgtap")
-    if not tap:
-        return "## pgTAP\n\n" + MISSING
-    rows = [(f"`{name}`", f["planned"], f["ran"], f["passed"], f["failed"],
-             "; ".join(f["failures"]) or (f["bail"] or "")[:200]) for name, f in tap["files"].items()]
-    total = [sum(f[k] for f in tap["files"].values()) for k in ("ran", "passed", "failed")]
-    return (f"## pgTAP (extension {tap['version']}), supabase/tests\n\n"
-            + _table(["File", "Planned", "Ran", "Passed", "Failed", "Failures"], rows)
-            + f"\n\nTotal: {total[0]} run, {total[1]} passed, {total[2]} failed.")
-
-
-def _supabase_cli(ev) -> str:
-    runs = ev.get("supabase_cli")
-    if not runs:
-        return "## Supabase CLI\n\n" + MISSING
-    out = ["## Supabase CLI", "", _table(["Step", "Command (as run)", "Exit", "Seconds", "Verdict"], [
-        (step, f"`{r['command']}`", r["exit_code"], f"{r['seconds']:.2f}",
-         "PASS" if (r["exit_code"] == 0) != step.startswith("db lint (control") else "FAIL")
-        for step, r in runs.items()])]
-    for step, r in runs.items():
-        out += ["", f"<details><summary>{html.escape(step)}: output</summary>", "", "```",
-                r["output"].strip()[-3000:], "```", "", "</details>"]
+def _static(ev: Evidence) -> str:
+    if not ev.static:
+        return ""
+    out = ["## Static checks"]
+    for s in ev.static:
+        out += ["", f"- **{'PASS' if s.ok else 'FAIL'}** {s.tool}", "", code(s.output or "(no output)")]
     return "\n".join(out)
 
 
-def _standin(ev) -> str:
-    pieces = ev.get("provenance")
-    if not pieces:
-        return "## Supabase stand-in\n\n" + MISSING
-    rows = [(piece, {"supplied": "the stand-in", "server": "the server's own", "missing": "**missing**"}[source])
-            for piece, source in pieces.items()]
-    return ("## Supabase stand-in: what the server had, what the stand-in supplied\n\n"
-            + _table(["Piece", "From"], rows)
-            + "\n\nIn every database the harness creates, the per-database pieces (schemas, extensions, `auth.*` "
-              "functions, default privileges, Tier 0) come from the stand-in.")
+def _standin(ev: Evidence) -> str:
+    if not ev.standin:
+        return ""
+    names = {"supplied": "the stand-in", "server": "the server's own", "missing": "**missing**"}
+    rows = [(p.piece, names[p.source]) for p in ev.standin]
+    return ("## Supabase stand-in: what the server had, what the stand-in supplied\n\n" + table(["Piece", "From"], rows)
+            + "\n\nIn every database the harness creates, the per-database pieces (schemas, `auth.*` functions, "
+              "default privileges, Tier 0) come from the stand-in (`certlog/standin/sql/`).")
 
 
-def _lint(lint_results) -> str:
-    if lint_results is None:
-        return "## Lint\n\n" + MISSING
-    out = ["## Lint"]
-    for r in lint_results:
-        out += ["", f"- **{'PASS' if r.ok else 'FAIL'}** {r.name}", "", f"```\n{r.output}\n```"]
-    out += ["", "Supabase database linter checks run as catalog tests: see PLAT-2 in the checklist."]
-    return "\n".join(out)
+def _failures(ev: Evidence) -> str:
+    failing = [t for t in ev.tests if t.outcome not in ("passed",)]
+    if not failing:
+        return ""
+    rows = [(f"`{t.nodeid}`", t.outcome.upper(), t.message[:300]) for t in failing[:50]]
+    return "## Tests that did not pass\n\n" + table(["Test", "Outcome", "Message"], rows)
 
 
-def _checklist(verdicts: list[RequirementVerdict]) -> str:
-    out = ["## Requirement checklist"]
-    category = None
-    for v in verdicts:
-        if v.requirement.category != category:
-            category = v.requirement.category
-            out += ["", f"### {category}", "", "| Verdict | Id | Requirement | Proven by |", "|---|---|---|---|"]
-        tests = "<br>".join(f"{'✅' if t['outcome'] == 'passed' else '❌ ' + t['outcome']} `{t['nodeid']}`"
-                            for t in v.tests[:12])
-        if len(v.tests) > 12:
-            tests += f"<br>... and {len(v.tests) - 12} more"
-        out.append(f"| **{v.verdict}** | {v.requirement.id} | {_cell(v.requirement.text)} | {tests or 'no test'} |")
-    return "\n".join(out)
+# --- HTML -------------------------------------------------------------------------------------------
 
-
-def _table(header, rows) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(str(c)) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;max-width:1280px;margin:2em auto;
+padding:0 1em;color:#1f2328}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;
+font-size:0.9em}th{background:#f6f8fa}
+pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:0.85em}code{font-family:"DejaVu Sans Mono",monospace}
+strong{font-weight:600}img{max-width:100%}
+"""
 
 
 def _html(text: str, charts: dict[str, bytes]) -> str:
-    body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    body = markdown_lib.markdown(text, extensions=["tables", "fenced_code", "md_in_html"])
     for name, png in charts.items():
-        body = body.replace(f'src="chart:{name}"', f'src="data:image/png;base64,{base64.b64encode(png).decode()}"')
-    style = ("body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
-             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-             "vertical-align:top;font-size:0.9em}pre{background:#f6f8fa;padding:1em;overflow-x:auto}")
+        body = body.replace(f'src="{name}"', f'src="data:image/png;base64,{base64.b64encode(png).decode()}"')
+    for word, colour in (("PASS", "#1a7f37"), ("FAIL", "#cf222e"), ("NOT COVERED", "#cf222e"), ("NOT RUN", "#9a6700")):
+        body = body.replace(f"<strong>{word}</strong>", f'<strong style="color:{colour}">{word}</strong>')
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape('cert_notification_log evidence')}"
-            f"</title><style>{style}</style></head><body>{body}</body></html>")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+            f"</title><style>{STYLE}</style></head><body>{body}</body></html>\n")

@@ -1,36 +1,38 @@
-"""Each requirement's verdict from the saved test outcomes."""
+"""Each requirement's verdict, from the outcomes of the tests that state it (never decided anywhere else)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from certlog.checks.requirements import PASS, Requirement, catalogue, verdict
+from certlog.reporting.evidence import TestOutcome
 
 
 @dataclass(frozen=True)
 class RequirementVerdict:
     requirement: Requirement
     verdict: str
-    tests: list[dict]
+    tests: list[TestOutcome]
 
     @property
     def passed(self) -> bool:
         return self.verdict == PASS
 
 
-def requirement_verdicts(tests: list[dict]) -> list[RequirementVerdict]:
+def requirement_verdicts(tests: list[TestOutcome]) -> list[RequirementVerdict]:
     out = []
     for req in catalogue().values():
-        proving = [t for t in tests if req.id in t["requirements"]]
-        out.append(RequirementVerdict(req, verdict([t["outcome"] for t in proving]), proving))
+        proving = [t for t in tests if req.id in t.requirements]
+        out.append(RequirementVerdict(req, verdict([t.outcome for t in proving]), proving))
     return out
 
 
 def table(verdicts: list[RequirementVerdict]) -> str:
+    """The terminal's summary: one line per requirement, the failing tests under it."""
     width = max(len(v.requirement.id) for v in verdicts)
     lines = []
     for v in verdicts:
-        failing = [t["nodeid"] for t in v.tests if t["outcome"] != "passed"]
+        failing = [t.nodeid for t in v.tests if t.outcome != "passed"]
         line = f"{v.verdict:<11} {v.requirement.id:<{width}}  {v.requirement.text[:90]}"
         lines.append(line + "".join(f"\n{'':>12}{'':<{width}}  x {n}" for n in failing[:5]))
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Static checks the evidence report shows: squawk on the migrations."""
+"""Static checks the evidence shows beside the tests: squawk on the migrations."""
 
 from __future__ import annotations
 
@@ -6,29 +6,22 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from certlog.paths import ROOT
+from certlog.paths import ROOT, migration_files
+from certlog.reporting.evidence import StaticCheck
 
 
-@dataclass(frozen=True)
-class LintResult:
-    name: str
-    ok: bool
-    output: str
-
-
-def squawk(directory: Path) -> LintResult:
-    name = "squawk on supabase/migrations (config: .squawk.toml)"
+def squawk(directory: Path) -> StaticCheck:
+    tool = f"squawk on {directory.name}/*.sql (rule exclusions justified in .squawk.toml)"
     executable = shutil.which("squawk") or shutil.which("squawk", path=str(Path(sys.executable).parent))
     if not executable:
-        return LintResult(name, False, "squawk not found: pip install squawk-cli (pinned in pyproject [lint])")
-    files = sorted(str(p) for p in directory.glob("*.sql"))
-    out = subprocess.run([executable, *files], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "NO_COLOR": "1"})
-    return LintResult(name, out.returncode == 0, (out.stdout + out.stderr).strip())
+        return StaticCheck(tool=tool, ok=False, output="squawk not found: pip install squawk-cli "
+                                                         "(pinned in pyproject.toml, extra `lint`)")
+    out = subprocess.run([executable, *map(str, migration_files(directory))], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "NO_COLOR": "1"})
+    return StaticCheck(tool=tool, ok=out.returncode == 0, output=(out.stdout + out.stderr).strip())
 
 
-def run_all(migrations: Path) -> list[LintResult]:
+def run_all(migrations: Path) -> list[StaticCheck]:
     return [squawk(migrations)]

@@ -11,16 +11,16 @@
 --   where the date is the cron job's scheduled run date in UTC, never the send
 --   time, so a retry on the same day produces the same key. The key holds no
 --   PII: the table refuses anything but 64 lowercase hex characters.
---   public.cert_notification_idempotency_key(certification_id, notification_type, scheduled_on)
---   computes it. The cron job's insert:
+--   The Edge Function computes it (supabase/functions/_shared/); in SQL,
+--   public.cert_notification_idempotency_key(certification_id, notification_type, scheduled_on).
 --
---   insert into public.cert_notification_log
---     (certification_id, notification_type, recipient_id, idempotency_key)
---   values ($1, $2, $3, public.cert_notification_idempotency_key($1, $2, $4::date))
---   on conflict (idempotency_key) do nothing
---   returning id;
---
---   A returned row means "send now"; no row means "already sent".
+-- The cron job's two calls, through PostgREST with the service-role key:
+--   supabase.rpc('cert_notifications_already_sent', { certification_ids, notification_types })
+--     -> the positions of tonight's pairs that were already sent (one round trip for the batch);
+--   supabase.from('cert_notification_log')
+--     .upsert(rows, { onConflict: 'idempotency_key', ignoreDuplicates: true }).select('idempotency_key')
+--     -> INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING: a returned key means
+--        "send it now", a missing one "already sent".
 
 -- The foreign keys briefly lock public.users and public.peer_mentor_certifications
 -- against writes: give up rather than queue behind a long transaction.
@@ -98,6 +98,38 @@ comment on function public.cert_notification_idempotency_key(uuid, text, date) i
 
 revoke all on function public.cert_notification_idempotency_key(uuid, text, date) from public, anon, authenticated;
 grant execute on function public.cert_notification_idempotency_key(uuid, text, date) to service_role;
+
+-- The cron job's batch check, as an RPC: which of tonight's (certification, type) pairs were
+-- already sent? Returns their 1-based positions. One call for the whole batch (tens of thousands
+-- of pairs would not fit in a URL as PostgREST filters); each pair is one probe of the composite
+-- index (the LIMIT 1 keeps it a probe at any batch size). SECURITY INVOKER: only service_role,
+-- which may read the table, gets an answer.
+create or replace function public.cert_notifications_already_sent(
+  certification_ids uuid[],
+  notification_types text[]
+) returns setof integer
+language sql
+stable
+parallel safe
+set search_path = ''
+as $$
+  select p.position::integer
+  from unnest(certification_ids, notification_types)  -- multi-argument unnest is syntax, not a function
+         with ordinality as p(certification_id, notification_type, position)
+  cross join lateral (
+    select 1 from public.cert_notification_log l
+    where l.certification_id = p.certification_id and l.notification_type = p.notification_type
+    limit 1
+  ) as sent
+  order by p.position
+$$;
+
+comment on function public.cert_notifications_already_sent(uuid[], text[]) is
+  'The cron job''s batch check: 1-based positions of the (certification_ids[i], notification_types[i]) '
+  'pairs already in cert_notification_log. Callable by service_role only (POST /rest/v1/rpc/...).';
+
+revoke all on function public.cert_notifications_already_sent(uuid[], text[]) from public, anon, authenticated;
+grant execute on function public.cert_notifications_already_sent(uuid[], text[]) to service_role;
 
 -- Append-only: UPDATE is refused for every role, the owner included.
 create or replace function public.cert_notification_log_refuse_update()

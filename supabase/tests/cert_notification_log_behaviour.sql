@@ -1,4 +1,5 @@
 -- Behaviour of public.cert_notification_log: the task's three pgTAP tests, client roles
+-- (each description starts with the requirement ids it proves, certlog/data/requirements.toml),
 -- switched as PostgREST switches them, the cron job's ON CONFLICT path, append-only, key vectors.
 -- Fixture rows are created inside the transaction and rolled back.
 begin;
@@ -24,25 +25,25 @@ select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111',
              public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '2026-09-03')) $$,
-  '23505', null, 'a second row with the same idempotency_key raises unique_violation');
+  '23505', null, 'TEST-1, AC-3: a second row with the same idempotency_key raises unique_violation');
 
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_60d', '11111111-1111-4111-8111-111111111111',
              repeat('b', 64)) $$,
-  '23514', null, 'an invalid notification_type raises check_violation');
+  '23514', null, 'TEST-3, AC-1: an invalid notification_type raises check_violation');
 
 delete from public.peer_mentor_certifications where id = '22222222-2222-4222-8222-222222222222';
 select is_empty(
   $$ select 1 from public.cert_notification_log where certification_id = '22222222-2222-4222-8222-222222222222' $$,
-  'deleting a certification cascades to delete its notification log rows');
+  'TEST-2, AC-6: deleting a certification cascades to delete its notification log rows');
 
 -- The key refuses anything but 64 lowercase hex characters, so it can carry no PII.
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111',
              'pgtap.mentor@example.org:expired:2026-12-02') $$,
-  '23514', null, 'a key carrying an e-mail address raises check_violation');
+  '23514', null, 'SEC-3: a key carrying an e-mail address raises check_violation');
 
 -- The cron job, as service_role (PostgREST: role and claims set for the transaction).
 set local role service_role;
@@ -52,68 +53,68 @@ with sent as (
   values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '11111111-1111-4111-8111-111111111111',
           public.cert_notification_idempotency_key('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '2026-11-25'))
   on conflict (idempotency_key) do nothing returning id)
-select is(count(*), 1::bigint, 'service_role: the cron insert stores a new notification') from sent;
+select is(count(*), 1::bigint, 'SEC-2, TEST-4: service_role: the cron insert stores a new notification') from sent;
 select lives_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '11111111-1111-4111-8111-111111111111',
              public.cert_notification_idempotency_key('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '2026-11-25'))
      on conflict (idempotency_key) do nothing $$,
-  'service_role: the same cron insert again returns cleanly (ON CONFLICT DO NOTHING)');
+  'TEST-4, IMPL-1: service_role: the same cron insert again returns cleanly (ON CONFLICT DO NOTHING)');
 select is(
   (select count(*) from public.cert_notification_log
     where certification_id = '33333333-3333-4333-8333-333333333333' and notification_type = 'expiry_warning_7d'),
-  1::bigint, 'service_role: the retried notification is stored exactly once');
+  1::bigint, 'TEST-4, AC-3: service_role: the retried notification is stored exactly once');
 select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null,
-  'service_role cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'service_role cannot DELETE');
+  'IMPL-2, SEC-2: service_role cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'IMPL-2, SEC-2: service_role cannot DELETE');
 reset role;
 
 select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '55000', null,
-  'the owner cannot UPDATE either: the table is append-only');
+  'IMPL-2: the owner cannot UPDATE either: the table is append-only');
 
 -- anon, as PostgREST switches to it.
 set local role anon;
 set local request.jwt.claims to '{"role": "anon", "iss": "supabase"}';
-select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'anon cannot SELECT');
+select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'AC-5, SEC-1: anon cannot SELECT');
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,
-  '42501', null, 'anon cannot INSERT');
-select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'anon cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'anon cannot DELETE');
-select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'anon cannot TRUNCATE');
+  '42501', null, 'AC-5, SEC-2: anon cannot INSERT');
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'AC-5: anon cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'AC-5: anon cannot DELETE');
+select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'AC-5: anon cannot TRUNCATE');
 reset role;
 
 -- authenticated, as PostgREST switches to it.
 set local role authenticated;
 set local request.jwt.claims to '{"role": "authenticated", "iss": "supabase", "sub": "11111111-1111-4111-8111-111111111111", "aud": "authenticated"}';
-select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'authenticated cannot SELECT');
+select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'AC-5, SEC-1: authenticated cannot SELECT');
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,
-  '42501', null, 'authenticated cannot INSERT');
-select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'authenticated cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'authenticated cannot DELETE');
-select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'authenticated cannot TRUNCATE');
+  '42501', null, 'AC-5, SEC-2: authenticated cannot INSERT');
+select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null, 'AC-5: authenticated cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'AC-5: authenticated cannot DELETE');
+select throws_ok($$ truncate public.cert_notification_log $$, '42501', null, 'AC-5: authenticated cannot TRUNCATE');
 reset role;
 
 -- The key function agrees with the shared test vectors (certlog/data/idempotency_key_vectors.csv).
 select is(public.cert_notification_idempotency_key('3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93', 'expiry_warning_90d', '2026-11-25'), 'e55278adc9eb953c1166d4a0e3ef35c13f766dd2fa4470645cfaeda6f58d5c3e',
-  'key of expiry_warning_90d on 2026-11-25');
+  'IMPL-1, SEC-3: key of expiry_warning_90d on 2026-11-25');
 select is(public.cert_notification_idempotency_key('3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93', 'expiry_warning_30d', '2026-11-25'), 'b494868d30f1f20f003eda7ca6b067452d165bdbae12dfa272d9e30844223321',
-  'key of expiry_warning_30d on 2026-11-25');
+  'IMPL-1, SEC-3: key of expiry_warning_30d on 2026-11-25');
 select is(public.cert_notification_idempotency_key('3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93', 'expiry_warning_7d', '2026-11-25'), '1627e58869851b988b0a11ebe2b586896a95c1dd4d9308a01f3ce2a3d800dce9',
-  'key of expiry_warning_7d on 2026-11-25');
+  'IMPL-1, SEC-3: key of expiry_warning_7d on 2026-11-25');
 select is(public.cert_notification_idempotency_key('3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93', 'expired', '2026-11-25'), '4d1f660d4f746e08bee5eca349fd58d6f7fb3f1b8368b73b9c2db6207c895d4d',
-  'key of expired on 2026-11-25');
+  'IMPL-1, SEC-3: key of expired on 2026-11-25');
 select is(public.cert_notification_idempotency_key('3f0c2b1e-6a4d-4c8e-9b7a-2d5e8f1a0c93', 'expired', '2026-11-26'), '8bd9e8464a7b843096cbc24413fd6df8485432d868c3f678c0c28cf26ca4baa6',
-  'key of expired on 2026-11-26');
+  'IMPL-1, SEC-3: key of expired on 2026-11-26');
 select is(public.cert_notification_idempotency_key('00000000-0000-0000-0000-000000000000', 'expiry_warning_90d', '2024-02-29'), '7f494cfc9f19c8a211707e63663a2ce3c99ab79fe357b98f165b325c2e425521',
-  'key of expiry_warning_90d on 2024-02-29');
+  'IMPL-1, SEC-3: key of expiry_warning_90d on 2024-02-29');
 select is(public.cert_notification_idempotency_key('ffffffff-ffff-4fff-bfff-ffffffffffff', 'expiry_warning_7d', '1999-12-31'), '832100b0f51e00528953d0cbb8f0cc38354df8916b42c2c8368c7867c28eb484',
-  'key of expiry_warning_7d on 1999-12-31');
+  'IMPL-1, SEC-3: key of expiry_warning_7d on 1999-12-31');
 select is(public.cert_notification_idempotency_key('a81bc81b-dead-4e5d-abff-90865d1e13b1', 'expired', '2030-01-01'), '51e2cb8ea984f351a185804a8c30426ab7eb72b0e13ca7b9619bdef2a490848b',
-  'key of expired on 2030-01-01');
+  'IMPL-1, SEC-3: key of expired on 2030-01-01');
 
 select * from finish();
 rollback;

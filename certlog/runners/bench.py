@@ -97,3 +97,18 @@ def write_scale_report(bench_json: Path, out_dir: Path) -> Path:
     path = out_dir / "scale.md"
     path.write_text(f"# Benchmarks by table size ({machine_key()})\n\n{table}\n\n![p99 by table size](scale.png)\n")
     return path
+
+
+def run(settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
+    import os
+
+    import pytest
+
+    os.chdir(ROOT)
+    args, plan = pytest_args(settings.report_dir, compare=compare, fail=fail or DEFAULT_FAIL)
+    say(f"certlog bench: {plan}", flush=True)
+    code = int(pytest.main([*args, "--certlog-command=bench"]))
+    bench_json = settings.report_dir / "bench.json"
+    if bench_json.exists():
+        say(f"certlog bench: scale report {write_scale_report(bench_json, settings.report_dir / 'bench')}")
+    return code

@@ -1,0 +1,173 @@
+"""The table contract (certlog/data/contract.toml): every fact of cert_notification_log, stated once.
+
+Everything else derives from it: the pgTAP structure test (certlog.checks.contract_pgtap), the
+README's table of columns, the notification schedule, the expected privilege matrix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from certlog.paths import DATA
+
+CONTRACT = DATA / "contract.toml"
+TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+API_ROLES = ("anon", "authenticated", "service_role")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    not_null: bool
+    default: str | None = None
+    short_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    references: str
+    references_columns: tuple[str, ...]
+    on_delete: str
+    on_update: str
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    column: str
+    requirements: tuple[str, ...]
+    allowed: tuple[str, ...] = ()
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class NotificationType:
+    name: str
+    days_before: int
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+    method: str
+    unique: bool
+    purpose: str
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    arguments: tuple[str, ...]
+    returns: str
+    language: str
+    volatility: str
+    security_definer: bool
+    execute: tuple[str, ...]
+    requirements: tuple[str, ...]
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.arguments)})"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    function: str
+    timing: str
+    events: tuple[str, ...]
+    level: str
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contract:
+    schema: str
+    table: str
+    owner: str
+    row_level_security: bool
+    forced_row_level_security: bool
+    policies: tuple[str, ...]
+    table_requirements: tuple[str, ...]
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    unique: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (columns, requirements)
+    checks: tuple[Check, ...]
+    notification_types: tuple[NotificationType, ...]
+    indexes: tuple[Index, ...]
+    privileges: dict[str, tuple[str, ...]]
+    privilege_requirements: tuple[str, ...]
+    functions: tuple[Function, ...]
+    triggers: tuple[Trigger, ...]
+    documented_column: str
+    documentation_mentions: tuple[str, ...]
+    documentation_requirements: tuple[str, ...]
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def index(self, name: str) -> Index:
+        return next(i for i in self.indexes if i.name == name)
+
+    @property
+    def composite_index(self) -> Index:
+        return next(i for i in self.indexes if len(i.columns) == 2)
+
+    @property
+    def unique_key_index(self) -> Index:
+        return next(i for i in self.indexes if i.unique and i.columns == ("idempotency_key",))
+
+
+def _t(value) -> tuple:
+    return tuple(value or ())
+
+
+@cache
+def load() -> Contract:
+    raw = tomllib.loads(CONTRACT.read_text())
+    table = raw["table"]
+    types = tuple(NotificationType(**n) for n in raw["notification_type"])
+    checks = []
+    for c in raw["check"]:
+        allowed = tuple(t.name for t in types) if c.get("allowed") == "notification_types" else _t(c.get("allowed"))
+        checks.append(Check(c["name"], c["column"], _t(c["requirements"]), allowed, c.get("pattern")))
+    privileges = dict(raw["privileges"])
+    privilege_requirements = _t(privileges.pop("requirements"))
+    documentation = raw["documentation"]
+    return Contract(
+        schema=table["schema"], table=table["name"], owner=table["owner"],
+        row_level_security=table["row_level_security"],
+        forced_row_level_security=table["forced_row_level_security"],
+        policies=_t(table["policies"]), table_requirements=_t(table["requirements"]),
+        columns=tuple(Column(**c) for c in raw["column"]),
+        primary_key=_t(raw["primary_key"]["columns"]),
+        foreign_keys=tuple(ForeignKey(_t(f["columns"]), f["references"], _t(f["references_columns"]), f["on_delete"],
+                                      f["on_update"], _t(f["requirements"])) for f in raw["foreign_key"]),
+        unique=tuple((_t(u["columns"]), _t(u["requirements"])) for u in raw["unique"]),
+        checks=tuple(checks),
+        notification_types=types,
+        indexes=tuple(Index(i["name"], _t(i["columns"]), i["method"], i["unique"], i["purpose"],
+                            _t(i["requirements"])) for i in raw["index"]),
+        privileges={role: _t(privileges.get(role)) for role in API_ROLES},
+        privilege_requirements=privilege_requirements,
+        functions=tuple(Function(f["name"], _t(f["arguments"]), f["returns"], f["language"], f["volatility"],
+                                 f["security_definer"], _t(f["execute"]), _t(f["requirements"]))
+                        for f in raw["function"]),
+        triggers=tuple(Trigger(t["name"], t["function"], t["timing"], _t(t["events"]), t["level"],
+                               _t(t["requirements"])) for t in raw["trigger"]),
+        documented_column=documentation["column"],
+        documentation_mentions=_t(documentation["mentions"]),
+        documentation_requirements=_t(documentation["requirements"]),
+    )

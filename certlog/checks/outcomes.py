@@ -1,0 +1,110 @@
+"""What a test session records: each test's requirements and outcome, and the evidence.
+
+Tests say which requirement they prove with @pytest.mark.requirement("AC-1", ...). A pgTAP
+assertion (a subtest) proves the requirements its description starts with ("AC-1, AC-6: ...").
+At the end the session's Evidence, with every outcome, is saved to its own results file
+(--certlog-results, by default <report dir>/runs/<started>-<command>.json).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from certlog.checks.requirements import catalogue
+from certlog.paths import migration_files
+from certlog.reporting.evidence import Evidence, MigrationFile, RunInfo, TestOutcome, put, save
+from certlog.settings import Settings
+
+STATED = re.compile(r"(?:^|#\d+: )((?:[A-Z]+-\d+)(?:, [A-Z]+-\d+)*): ")
+
+
+def stated_requirements(description: str) -> list[str]:
+    """The requirement ids a pgTAP description starts with."""
+    found = STATED.search(description)
+    return found.group(1).split(", ") if found else []
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.platform()}, {model}, {os.cpu_count()} cores"
+
+
+def run_info(settings: Settings, command: str) -> RunInfo:
+    """Recorded when the session starts: what ran, on what, against which migration files."""
+    return RunInfo(
+        command=command, started_at=datetime.now(UTC).isoformat(timespec="seconds"), machine=machine(),
+        python=sys.version.split()[0], backend=settings.backend, seed_rows=settings.seed_rows, seed=settings.seed,
+        migrations_dir=str(settings.migrations_dir),
+        migrations=[MigrationFile(name=p.name, sha256=hashlib.sha256(p.read_bytes()).hexdigest())
+                    for p in migration_files(settings.migrations_dir)])
+
+
+class SessionRecord:
+    def __init__(self, settings: Settings, command: str, results: Path) -> None:
+        self.evidence = Evidence()
+        self.results = results
+        self.requirements: dict[str, list[str]] = {}
+        self.docs: dict[str, str] = {}
+        self.started = datetime.now(UTC)
+        self.interrupted = False
+        put(self.evidence, run_info(settings, command), "session")
+
+    def pytest_collection_modifyitems(self, items):
+        known = catalogue()
+        for item in items:
+            requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
+            unknown = [r for r in requirements if r not in known]
+            if unknown:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: unknown requirement id(s) {unknown}; see certlog/data/requirements.toml")
+            self.requirements[item.nodeid] = requirements
+            doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+            self.docs[item.nodeid] = (doc.strip().splitlines() or [""])[0]
+
+    def pytest_runtest_logreport(self, report):
+        """Every test's outcome, and every subtest's (one pgTAP assertion each); setup and teardown errors too."""
+        if report.when == "call":
+            outcome = report.outcome
+        elif not report.passed:
+            outcome = "skipped" if report.skipped else "error"
+        else:
+            return
+        context = getattr(report, "context", None)
+        message = context.msg if context is not None and context.msg else ""
+        requirements = stated_requirements(message) if message else self.requirements.get(report.nodeid, [])
+        failure = ""
+        if report.failed and report.longrepr:
+            failure = str(report.longrepr).splitlines()[-1]
+        elif report.skipped and isinstance(report.longrepr, tuple):
+            failure = report.longrepr[2]
+        self.evidence.tests.append(TestOutcome(
+            nodeid=f"{report.nodeid} » {message}" if message else report.nodeid, outcome=outcome,
+            requirements=requirements, doc=self.docs.get(report.nodeid, ""), message=failure))
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        self.interrupted = True
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        run = self.evidence.run
+        finished = datetime.now(UTC)
+        run.finished_at = finished.isoformat(timespec="seconds")
+        run.wall_seconds = round((finished - self.started).total_seconds(), 1)
+        collected = len(self.requirements)
+        ran = len({t.nodeid.split(" » ")[0] for t in self.evidence.tests})
+        run.complete = not self.interrupted and not session.shouldstop and collected > 0 and ran >= collected
+        save(self.results, self.evidence)

@@ -1,0 +1,82 @@
+"""The main job: the whole suite, the static checks, and the evidence, replaced only by a complete run.
+
+The session saves its own results (reports/runs/<started>-verify.json). Only a complete run
+(every test ran, nothing interrupted) becomes reports/results.json and the evidence beside it;
+an interrupted or cut-short run leaves the last complete evidence as it was and says where its
+partial results are. `certlog report` renders reports/results.json again, to the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from certlog.paths import ROOT
+from certlog.reporting import report
+from certlog.reporting.evidence import Evidence, load, put, save
+from certlog.reporting.verdicts import requirement_verdicts, table
+from certlog.runners import lint
+from certlog.settings import Settings
+
+RESULTS = "results.json"
+
+
+def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
+    results = settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-verify.json"
+    started = time.perf_counter()
+    os.chdir(ROOT)
+    code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
+                            f"--certlog-results={results}",
+                            f"--junitxml={settings.report_dir / 'junit-verify.xml'}", *pytest_args]))
+    if code == pytest.ExitCode.INTERRUPTED:
+        say(f"certlog: interrupted; the last complete evidence is unchanged; partial results: {results}")
+        return EXIT_INTERRUPTED
+    if not results.exists():
+        say(f"certlog: pytest ended (exit {code}) before any test ran; nothing was written")
+        return code if code in (2, 3, 4) else EXIT_FAILED
+    evidence = load(results)
+    for check in lint.run_all(settings.migrations_dir):
+        put(evidence, check, "verify")
+    evidence.run.wall_seconds = round(time.perf_counter() - started, 1)
+    save(results, evidence)
+    if not evidence.run.complete:
+        say(f"certlog: the run stopped before every test ran (pytest exit {code}); the last complete evidence "
+            f"is unchanged; this run's results: {results}")
+        print_verdicts(evidence, say)
+        return EXIT_FAILED
+    save(settings.report_dir / RESULTS, evidence)
+    return publish(evidence, settings.report_dir, say, pytest_exit=code)
+
+
+def publish(evidence: Evidence, report_dir: Path, say=print, *, pytest_exit: int = 0) -> int:
+    """Render the evidence into report_dir; the exit code the verdicts call for."""
+    verdicts = requirement_verdicts(evidence.tests)
+    written = report.write(report_dir, report.render(evidence, verdicts))
+    passed = print_verdicts(evidence, say)
+    say(f"\n{passed} of {len(verdicts)} requirements pass; evidence: {', '.join(str(p) for p in written[-2:])}")
+    ok = passed == len(verdicts) and all(s.ok for s in evidence.static) and pytest_exit == 0
+    if pytest_exit:
+        say(f"certlog: pytest exited {pytest_exit}")
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def print_verdicts(evidence: Evidence, say=print) -> int:
+    verdicts = requirement_verdicts(evidence.tests)
+    say("\nRequirement verdicts\n" + table(verdicts))
+    for check in evidence.static:
+        say(f"{'PASS' if check.ok else 'FAIL':<11} {check.tool}")
+    return sum(v.passed for v in verdicts)
+
+
+def rebuild(settings: Settings, source: Path | None, say=print) -> int:
+    """`certlog report`: the evidence again from saved results (by default the last complete run's)."""
+    path = source or settings.report_dir / RESULTS
+    if not path.exists():
+        say(f"certlog: no results at {path}; run `make verify` (certlog verify) first")
+        return 2
+    return publish(load(path), settings.report_dir, say)

@@ -1,0 +1,21 @@
+"""AC-2: the composite index as a reviewer confirms it, in the real `psql \\d+` output."""
+
+import re
+
+import pytest
+
+from certlog.checks.contract import load
+from certlog.database import psql
+from certlog.reporting.evidence import Describe
+
+
+@pytest.mark.requirement("AC-2")
+def test_composite_index_is_shown_by_psql_describe(server, db, evidence):
+    contract = load()
+    output = psql.describe(server, db, contract.qualified)
+    evidence.put(Describe(table=contract.qualified, output=output))
+    section = re.search(r"^Indexes:\n((?:    .*\n)+)", output, re.MULTILINE)
+    lines = [line.strip() for line in section.group(1).splitlines()] if section else []
+    index = contract.composite_index
+    wanted = rf'"{index.name}" {index.method} \({", ".join(index.columns)}\)'
+    assert any(re.fullmatch(wanted, line) for line in lines), output
