@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from certlog import standin
+from certlog.checks.lazy import Lazy
 from certlog.database import seed
 from certlog.database import templates as build
 from certlog.database.workspace import Workspace
@@ -31,6 +32,7 @@ class ProvidedServer:
     provenance: Provenance
     base: str | None = None  # a base database built by the runner (its seed plan in `data`)
     data: seed.SeedPlan | None = None
+    lazy: bool = False  # templates built when first needed, legacy-mode tests first (see session.run_session)
 
 
 @dataclass(eq=False)
@@ -54,12 +56,15 @@ class Harness:
     provenance: Provenance | None = None
     workspace: Workspace | None = None
     scratch: TempDir | None = None
+    on_template: Callable[[build.PreparedTemplate], None] = lambda template: None
+    lazy: bool = False  # build each template when a test first needs it (the mutation runs), else all at once
 
     def open(self, provided: ProvidedServer | None) -> Server:
         if provided is not None:
             self.server, self.provenance = provided.server, provided.provenance
             if provided.base is not None:
                 self.__dict__.update(base=provided.base, data=provided.data)  # the cached properties, given
+            self.lazy = provided.lazy
         else:
             self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
             self.server = self.stack.enter_context(start_server(self.settings))
@@ -89,10 +94,15 @@ class Harness:
         return build.build_base(self.workspace, self.provenance, self.data)
 
     @cached_property
-    def templates(self) -> dict[str, build.PreparedTemplate]:
-        return {mode: build.build_template(self.workspace, self.cli, self.base, mode, self.settings.migrations_dir,
-                                               self.data, progress=self.say)
-                for mode in PRIVILEGE_MODES}
+    def templates(self) -> Lazy:
+        """mode -> PreparedTemplate, each built when first needed; on_template(t) is told of each."""
+        def make(mode: str) -> build.PreparedTemplate:
+            made = build.build_template(self.workspace, self.cli, self.base, mode, self.settings.migrations_dir,
+                                        self.data, progress=self.say)
+            self.on_template(made)
+            return made
+
+        return Lazy(PRIVILEGE_MODES, make)
 
     @cached_property
     def available_extensions(self) -> set[str]:

@@ -7,12 +7,14 @@ give the tests their server, databases, connections and the Supabase CLI.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from certlog.checks.harness import Harness, ProvidedServer, ProvidedSettings, provided
+from certlog.checks.lazy import Lazy
 from certlog.checks.outcomes import SessionRecord
 from certlog.database import connections as databases
 from certlog.database import queries
@@ -132,23 +134,52 @@ def _needed_extensions(request):
                 pytrace=False)
 
 
+def _record_template(recorder: records.Recorder, t: build.PreparedTemplate) -> None:
+    proof = t.idempotency
+    recorder.put(records.TemplateRecord(
+        mode=t.mode, users=t.seed.users, certifications=t.seed.certifications, log_rows=t.seed.log_rows,
+        seed_seconds=round(t.seed.seconds, 2), first_apply_digest=proof.first_apply_digest,
+        second_apply_digest=proof.second_apply_digest, rows_before=proof.before_second_apply.rows,
+        rows_after=proof.after_second_apply.rows, checksum_before=proof.before_second_apply.checksum,
+        checksum_after=proof.after_second_apply.checksum, second_apply_error=proof.second_apply_error))
+
+
+class _Templates(Mapping):
+    """The harness's templates; a migration that cannot be applied ends the session with one line."""
+
+    def __init__(self, harness: Harness, recorder: records.Recorder) -> None:
+        self.harness, self.recorder = harness, recorder
+
+    def __getitem__(self, mode):
+        try:
+            return self.harness.templates[mode]
+        except MigrationFailed as exc:
+            self.recorder.evidence.migration_failure = str(exc)
+            pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+
+    def __iter__(self):
+        return iter(self.harness.templates)
+
+    def __len__(self):
+        return len(self.harness.templates)
+
+    def prefetch(self) -> None:
+        try:
+            self.harness.templates.prefetch()
+        except MigrationFailed as exc:
+            self.recorder.evidence.migration_failure = str(exc)
+            pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+
+
 @pytest.fixture(scope="session")
-def templates(harness, session_evidence, request) -> dict[str, build.PreparedTemplate]:
-    try:
-        built = harness.templates
-    except MigrationFailed as exc:
-        session_evidence.evidence.migration_failure = str(exc)
-        pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+def templates(harness, session_evidence) -> Mapping[str, build.PreparedTemplate]:
+    """mode -> the migrated, seeded template; all built at once, or each on first use in a lazy (mutation) run."""
     session_evidence.put(*[records.StandinPiece(piece=piece, source=source)
                            for piece, source in harness.provenance.pieces.items()])
-    for mode, t in built.items():
-        proof = t.idempotency
-        session_evidence.put(records.TemplateRecord(
-            mode=mode, users=t.seed.users, certifications=t.seed.certifications, log_rows=t.seed.log_rows,
-            seed_seconds=round(t.seed.seconds, 2), first_apply_digest=proof.first_apply_digest,
-            second_apply_digest=proof.second_apply_digest, rows_before=proof.before_second_apply.rows,
-            rows_after=proof.after_second_apply.rows, checksum_before=proof.before_second_apply.checksum,
-            checksum_after=proof.after_second_apply.checksum, second_apply_error=proof.second_apply_error))
+    harness.on_template = lambda made: _record_template(session_evidence, made)
+    built = _Templates(harness, session_evidence)
+    if not harness.lazy:
+        built.prefetch()
     return built
 
 
@@ -164,9 +195,13 @@ def task_scale_rows(templates) -> int:
 
 
 @pytest.fixture(scope="session")
-def shared_dbs(harness, templates) -> dict[str, str]:
+def shared_dbs(harness, templates) -> Lazy:
     """One clone per privilege mode, shared by every test that rolls back what it does."""
-    return {mode: harness.clone(f"shared_{mode}", mode) for mode in templates}
+    clones = Lazy(list(templates), lambda mode: harness.workspace.create(f"shared_{mode}",
+                                                                         template=templates[mode].name))
+    if not harness.lazy:
+        clones.prefetch()
+    return clones
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +213,7 @@ def db(shared_dbs) -> str:
 @pytest.fixture
 def fresh_db(harness, templates):
     """A private clone of the legacy template, for tests that commit."""
-    name = harness.clone(f"t_{uuid.uuid4().hex[:12]}")
+    name = harness.workspace.create(f"t_{uuid.uuid4().hex[:12]}", template=templates["legacy"].name)
     yield name
     harness.workspace.drop(name)
 
@@ -186,7 +221,7 @@ def fresh_db(harness, templates):
 @pytest.fixture(scope="module")
 def module_db(harness, templates):
     """A private clone of the legacy template shared by one test module, for tests that commit."""
-    name = harness.clone(f"m_{uuid.uuid4().hex[:12]}")
+    name = harness.workspace.create(f"m_{uuid.uuid4().hex[:12]}", template=templates["legacy"].name)
     yield name
     harness.workspace.drop(name)
 
@@ -231,18 +266,22 @@ def docker_env(harness):
 
 
 @pytest.fixture(scope="session")
-def pgtap_runs(server, shared_dbs, session_evidence) -> dict:
-    """Every supabase/tests file, run once against each shared database (pgTAP as supabase test db has it)."""
+def pgtap_runs(server, shared_dbs, session_evidence) -> Lazy:
+    """(file, mode) -> every supabase/tests file run against each shared database, a mode when first needed
+    (pgTAP created as supabase test db creates it)."""
     from certlog.checks import pgtap
     from certlog.paths import PGTAP_TESTS
 
-    runs, versions = {}, {}
-    for mode, db in shared_dbs.items():
-        versions[mode] = pgtap.ensure_extension(server, db)
-        for path in sorted(PGTAP_TESTS.glob("*.sql")):
-            runs[(path.name, mode)] = pgtap.run_file(server, db, path)
-    session_evidence.put(*[records.PgTapFile(
-        file=name, mode=mode, extension_version=versions[mode], planned=r.planned, ran=len(r.results),
-        passed=r.passed, failed=r.failed, bail=r.bail,
-        failures=[f"#{x.number} {x.description}" for x in r.results if not x.ok]) for (name, mode), r in runs.items()])
-    return runs
+    files = sorted(p.name for p in PGTAP_TESTS.glob("*.sql"))
+
+    def run_mode(mode: str) -> dict:
+        version = pgtap.ensure_extension(server, shared_dbs[mode])
+        runs = {name: pgtap.run_file(server, shared_dbs[mode], PGTAP_TESTS / name) for name in files}
+        session_evidence.put(*[records.PgTapFile(
+            file=name, mode=mode, extension_version=version, planned=r.planned, ran=len(r.results), passed=r.passed,
+            failed=r.failed, bail=r.bail, failures=[f"#{x.number} {x.description}" for x in r.results if not x.ok])
+            for name, r in runs.items()])
+        return runs
+
+    by_mode = Lazy(list(shared_dbs), run_mode)
+    return Lazy([(name, mode) for mode in shared_dbs for name in files], lambda key: by_mode[key[1]][key[0]])

@@ -45,8 +45,13 @@ class _Outcomes:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
-        """The tests of `first` (files) run before the rest, in their own order."""
-        items.sort(key=lambda item: 0 if item.nodeid.startswith(self.first) else 1)
+        """Legacy-mode tests before revoked-mode ones (a session that stops at its first failure may then never
+        need the second template), the tests of `first` before the rest, in the order `first` names them."""
+        def rank(item) -> tuple:
+            group = next((i for i, prefix in enumerate(self.first) if item.nodeid.startswith(prefix)), len(self.first))
+            return "revoked" in item.nodeid, group
+
+        items.sort(key=rank)
 
     def pytest_runtest_logreport(self, report):
         if report.failed and report.nodeid not in self.outcome.failed:
@@ -62,12 +67,10 @@ class _Outcomes:
                 self.outcome.skip_reasons.append(report.longrepr[2].removeprefix("Skipped: "))
         if not (self.stop_after_first and self.outcome.failed and self.session):
             return
-        if not report.nodeid.startswith(self.first) or report.when == "teardown" and self._first_done(report):
-            self.session.shouldstop = "caught"
-
-    def _first_done(self, report) -> bool:
-        remaining = [i for i in self.session.items if i.nodeid.startswith(self.first)]
-        return not remaining or remaining[-1].nodeid == report.nodeid
+        if not self.first or all(any(f.startswith(p) for f in self.outcome.failed) for p in self.first):
+            self.session.shouldstop = "caught"  # each of `first` failed (or nothing had to): caught
+        elif not report.nodeid.startswith(self.first) and report.when == "teardown":
+            self.session.shouldstop = "caught"  # past `first`, and something failed
 
     def pytest_keyboard_interrupt(self, excinfo):
         """pytest.exit (a template that could not be built) or a real Ctrl-C."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+import threading
 
 import psycopg
 from psycopg import sql
@@ -33,6 +34,7 @@ class Workspace:
         self.server = server
         self.run_id = run_id or secrets.token_hex(4)
         self.created: dict[str, int | None] = {}  # name -> janitor token
+        self._lock = threading.Lock()
         self._guard = connect(server, "postgres", autocommit=True)
         self._guard.execute("select pg_advisory_lock(%s)", (_lock_key(self.run_id),))
         # A server this process started has no other run's leftovers (and may be restarted on purpose by
@@ -53,13 +55,15 @@ class Workspace:
         token = None
         if self.server.kind == "external":
             token = Janitor.get().register("drop_databases", conninfo=self.server.conninfo("postgres"), names=[name])
-        self.created[name] = token
+        with self._lock:
+            self.created[name] = token
         return name
 
     def drop(self, name: str) -> None:
         with connect(self.server, "postgres", autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        token = self.created.pop(name, None)
+        with self._lock:
+            token = self.created.pop(name, None)
         if token is not None:
             Janitor.get().done(token)
 

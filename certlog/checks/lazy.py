@@ -1,0 +1,46 @@
+"""A mapping whose values are made on first use, once, safely from several threads.
+
+The templates (one per default-privilege mode), their shared clones and the pgTAP runs are
+made only when a test needs them; `prefetch()` makes the missing ones side by side.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+
+class Lazy(Mapping):
+    def __init__(self, keys: Iterable[Hashable], make: Callable[[Hashable], object]) -> None:
+        self._keys = tuple(keys)
+        self._make = make
+        self._values: dict = {}
+        self._locks = {key: threading.Lock() for key in self._keys}
+
+    def __getitem__(self, key):
+        if key not in self._locks:
+            raise KeyError(key)
+        with self._locks[key]:
+            if key not in self._values:
+                self._values[key] = self._make(key)
+            return self._values[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def made(self) -> dict:
+        return dict(self._values)
+
+    def prefetch(self) -> None:
+        """Make every missing value now, in parallel (each is mostly waiting on the server or a CLI)."""
+        missing = [k for k in self._keys if k not in self._values]
+        if len(missing) < 2:
+            for key in missing:
+                self[key]
+            return
+        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+            list(pool.map(self.__getitem__, missing))
