@@ -49,6 +49,7 @@ SETTINGS = (
             f"{MIN_BENCH_ROWS:,})"),
     Setting("CERTLOG_REPORT_DIR", "reports", "where evidence, results, JUnit XML and benchmark tables go"),
     Setting("CERTLOG_SUPABASE_CLI", "node_modules/.bin/supabase", "the Supabase CLI (installed by `npm ci`)"),
+    Setting("CERTLOG_DENO", "node_modules/.bin/deno", "Deno, the Edge Functions' runtime (installed by `npm ci`)"),
     Setting("CERTLOG_NIGHTS", "31", "nights in the month-of-cron-runs simulation (`certlog simulate` takes more)"),
 )
 KNOWN = {s.name for s in SETTINGS}
@@ -69,6 +70,7 @@ class Settings:
     bench_scales: tuple[int, ...] = (TASK_ROWS,)
     report_dir: Path = ROOT / "reports"
     supabase_cli: Path = ROOT / "node_modules" / ".bin" / "supabase"
+    deno: Path = ROOT / "node_modules" / ".bin" / "deno"
     nights: int = 31
     given: frozenset[str] = field(default_factory=frozenset)  # the settings the user set explicitly
 
@@ -116,12 +118,13 @@ class Settings:
             pg_bindir=pg_bindir,
             image=raw["CERTLOG_IMAGE"],
             image_has_pgtap=pgtap == "present",
-            migrations_dir=_migrations_dir(raw["CERTLOG_MIGRATIONS_DIR"]),
+            migrations_dir=_migrations_dir(raw["CERTLOG_MIGRATIONS_DIR"], given),
             seed_rows=seed_rows,
             seed=_int(raw, "CERTLOG_SEED", minimum=0),
             bench_scales=_scales(raw["CERTLOG_BENCH_SCALES"]),
-            report_dir=_path(raw["CERTLOG_REPORT_DIR"]),
-            supabase_cli=_path(raw["CERTLOG_SUPABASE_CLI"]),
+            report_dir=_path(raw["CERTLOG_REPORT_DIR"], base=None if "CERTLOG_REPORT_DIR" in given else ROOT),
+            supabase_cli=_path(raw["CERTLOG_SUPABASE_CLI"], base=None if "CERTLOG_SUPABASE_CLI" in given else ROOT),
+            deno=_path(raw["CERTLOG_DENO"], base=None if "CERTLOG_DENO" in given else ROOT),
             nights=_int(raw, "CERTLOG_NIGHTS", minimum=1),
             given=frozenset(given),
         )
@@ -133,9 +136,10 @@ class Settings:
         return env
 
 
-def _path(value: str) -> Path:
+def _path(value: str, *, base: Path | None = None) -> Path:
+    """A path as given; a relative one from the current directory (or from `base` for a default)."""
     path = Path(value).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+    return path if path.is_absolute() else ((base or Path.cwd()) / path).resolve()
 
 
 def _int(raw: dict[str, str], name: str, *, minimum: int) -> int:
@@ -164,8 +168,8 @@ def _scales(value: str) -> tuple[int, ...]:
     return tuple(sorted(set(scales)))
 
 
-def _migrations_dir(value: str) -> Path:
-    path = _path(value)
+def _migrations_dir(value: str, given) -> Path:
+    path = _path(value, base=None if "CERTLOG_MIGRATIONS_DIR" in given else ROOT)
     if not path.is_dir():
         raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no such directory")
     files = sorted(p.name for p in path.glob("*.sql"))

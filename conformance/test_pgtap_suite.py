@@ -24,12 +24,17 @@ def _stated(path) -> list[str]:
     return sorted({r for literal in literals for r in stated_requirements(literal)})
 
 
+def _needs(path) -> list:
+    """A file that queries pg_cron's tables needs pg_cron on the server."""
+    return [pytest.mark.needs("pg_cron")] if "cron.job" in path.read_text() else []
+
+
 def _describe(result) -> str:
     return f"ok {result.number} - {result.description}\n{result.diagnostics}".strip()
 
 
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.requirement(*_stated(p)), id=p.name)
+@pytest.mark.parametrize("path", [pytest.param(p, marks=[pytest.mark.requirement(*_stated(p)), *_needs(p)], id=p.name)
                                   for p in FILES])
 def test_pgtap_file_passes_every_assertion(pgtap_runs, path, mode, subtests):
     run = pgtap_runs[(path.name, mode)]

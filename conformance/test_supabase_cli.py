@@ -48,6 +48,7 @@ def test_a_second_db_push_is_a_no_op(templates, mode, evidence):
     assert second_push.ok and UP_TO_DATE in second_push.output, second_push.output
 
 
+@pytest.mark.needs("pg_cron")  # supabase/tests includes the Cron jobs' test
 @pytest.mark.requirement("PLAT-3", "TEST-1", "TEST-2", "TEST-3")
 def test_supabase_test_db_passes_supabase_tests_unchanged(supabase_cli, docker_env, db, evidence):
     run = supabase_cli.test_db(db, PGTAP_TESTS, docker_env)

@@ -9,10 +9,12 @@ from certlog.paths import MIGRATIONS, ROOT, migration_files
 
 
 @pytest.mark.requirement("AC-7")
-def test_one_migration_named_with_a_utc_timestamp_creates_the_table(settings):
-    files = [p for p in migration_files(settings.migrations_dir) if "cert_notification_log" in p.read_text()]
-    assert [p.name for p in files] and all(
-        re.fullmatch(r"\d{14}_create_cert_notification_log\.sql", p.name) for p in files), files
+def test_every_migration_is_named_as_the_supabase_cli_expects(settings):
+    """<UTC timestamp YYYYMMDDHHMMSS>_<name>.sql; exactly one of them creates the table."""
+    files = migration_files(settings.migrations_dir)
+    assert [p.name for p in files if not re.fullmatch(r"\d{14}_[a-z0-9_]+\.sql", p.name)] == []
+    creating = [p.name for p in files if "create table if not exists public.cert_notification_log" in p.read_text()]
+    assert len(creating) == 1 and creating[0].endswith("_create_cert_notification_log.sql"), creating
 
 
 @pytest.mark.repository

@@ -88,6 +88,16 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class CronJob:
+    name: str
+    schedule: str
+    command: str
+    runs_as: str
+    function: str
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Contract:
     schema: str
     table: str
@@ -110,6 +120,7 @@ class Contract:
     documented_column: str
     documentation_mentions: tuple[str, ...]
     documentation_requirements: tuple[str, ...]
+    cron_jobs: tuple[CronJob, ...]
 
     @property
     def qualified(self) -> str:
@@ -170,4 +181,6 @@ def load() -> Contract:
         documented_column=documentation["column"],
         documentation_mentions=_t(documentation["mentions"]),
         documentation_requirements=_t(documentation["requirements"]),
+        cron_jobs=tuple(CronJob(j["name"], j["schedule"], j["command"], j["runs_as"], j["function"],
+                                _t(j["requirements"])) for j in raw.get("cron_job", ())),
     )

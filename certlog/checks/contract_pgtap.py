@@ -185,3 +185,60 @@ def render(contract: Contract) -> str:
         f"select plan({w.count});",
     ]
     return "\n".join([*header, *w.lines, "", "select * from finish();", "rollback;", ""])
+
+
+VECTORS_FILE = PGTAP_TESTS / "cert_notification_log_key_vectors.sql"
+
+
+def render_vectors(vectors: list[dict[str, str]]) -> str:
+    """The pgTAP test of the database's key function against the shared vectors (and of the UTC date of each
+    vector's run start), generated from certlog/data/idempotency_key_vectors.csv."""
+    lines = []
+    for v in vectors:
+        day = f"((timestamptz {q(v['scheduled_at'])}) at time zone 'UTC')::date::text"
+        lines.append(f"select is({day}, {q(v['scheduled_on'])}, "
+                     f"{_desc(('IMPL-1',), v['scheduled_at'] + ' is scheduled on ' + v['scheduled_on'] + ' (UTC)')});")
+        key = (f"public.cert_notification_idempotency_key({q(v['certification_id'])}, {q(v['notification_type'])}, "
+               f"{q(v['scheduled_on'])})")
+        lines.append(f"select is({key}, {q(v['idempotency_key'])}, "
+                     f"{_desc(('IMPL-1', 'SEC-3'), 'key of ' + v['notification_type'] + ' on ' + v['scheduled_on'])});")
+    header = [
+        "-- The database's idempotency key function against the shared key vectors, which the Edge Function's",
+        "-- code (deno test) and the suite's Python twin are checked against too.",
+        "-- GENERATED from certlog/data/idempotency_key_vectors.csv by `certlog contract --write`.",
+        "begin;",
+        f"select plan({len(lines)});",
+        "",
+    ]
+    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])
+
+
+CRON_FILE = PGTAP_TESTS / "cert_notification_log_cron.sql"
+
+
+def render_cron(contract: Contract) -> str:
+    """The pgTAP test of the Supabase Cron jobs the migrations schedule (needs pg_cron), from the contract."""
+    lines = []
+    for job in contract.cron_jobs:
+        jobs = f"(select count(*) from cron.job where jobname = {q(job.name)})"
+        lines.append(f"select is({jobs}, 1::bigint, {_desc(job.requirements, f'one job is named {job.name}')});")
+        calls = f"(select count(*) from cron.job where command ilike {q('%' + job.function.split('(')[0] + '%')})"
+        lines.append(f"select is({calls}, 1::bigint, "
+                     f"{_desc(job.requirements, f'one job, no more, calls {job.function.split(chr(40))[0]}')});")
+        found = (f"(select format('%s | %s | %s', schedule, command, username) from cron.job "
+                 f"where jobname = {q(job.name)})")
+        expected = f"{job.schedule} | {job.command} | {job.runs_as}"
+        described = _desc(job.requirements, f"{job.name} runs {job.command} at {job.schedule} as {job.runs_as}")
+        lines.append(f"select is({found}, {q(expected)}, {described});")
+        may = (f"(select has_function_privilege(username, {q(contract.schema + '.' + job.function)}, 'EXECUTE') "
+               f"from cron.job where jobname = {q(job.name)})")
+        lines.append(f"select is({may}, true, "
+                     f"{_desc(job.requirements, f'the role {job.name} runs as may execute {job.function}')});")
+    header = [
+        "-- The Supabase Cron jobs the migrations schedule, and the role each runs as (needs pg_cron).",
+        "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, not this file.",
+        "begin;",
+        f"select plan({len(lines)});",
+        "",
+    ]
+    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])

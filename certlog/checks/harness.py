@@ -20,7 +20,7 @@ from certlog.provision import start_server
 from certlog.provision.server import Server
 from certlog.provision.tempdirs import TempDir
 from certlog.settings import PRIVILEGE_MODES, Settings
-from certlog.standin import Provenance
+from certlog.standin import Provenance, cron
 from certlog.standin.supabase_cli import SupabaseCli
 
 
@@ -33,6 +33,7 @@ class ProvidedServer:
     base: str | None = None  # a base database built by the runner (its seed plan in `data`)
     data: seed.SeedPlan | None = None
     lazy: bool = False  # templates built when first needed, legacy-mode tests first (see session.run_session)
+    cron_template: str | None = None
 
 
 @dataclass(eq=False)
@@ -58,10 +59,12 @@ class Harness:
     scratch: TempDir | None = None
     on_template: Callable[[build.PreparedTemplate], None] = lambda template: None
     lazy: bool = False  # build each template when a test first needs it (the mutation runs), else all at once
+    cron_template: str | None = None  # every database is cloned from it, so has pg_cron (standin.cron)
 
     def open(self, provided: ProvidedServer | None) -> Server:
         if provided is not None:
             self.server, self.provenance = provided.server, provided.provenance
+            self.cron_template = provided.cron_template
             if provided.base is not None:
                 self.__dict__.update(base=provided.base, data=provided.data)  # the cached properties, given
             self.lazy = provided.lazy
@@ -69,6 +72,7 @@ class Harness:
             self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
             self.server = self.stack.enter_context(start_server(self.settings))
             self.provenance = standin.install_roles(self.server)
+            self.cron_template = cron.prepare(self.server, self.provenance)
             if self.server.kind == "external":
                 self.stack.callback(standin.drop_supplied_roles, self.server, self.provenance)
         self.scratch = TempDir("run")
@@ -91,7 +95,7 @@ class Harness:
     @cached_property
     def base(self) -> str:
         self.say("building the base database (Supabase stand-in, Tier 0, seeded people)")
-        return build.build_base(self.workspace, self.provenance, self.data)
+        return build.build_base(self.workspace, self.provenance, self.data, template=self.cron_template)
 
     @cached_property
     def templates(self) -> Lazy:
@@ -126,7 +130,8 @@ class Harness:
         if rows == self.settings.seed_rows:
             return self.templates["legacy"].name
         data = seed.plan(rows, self.settings.seed)
-        base = build.build_base(self.workspace, self.provenance, data, what=f"base_{rows}")
+        base = build.build_base(self.workspace, self.provenance, data, what=f"base_{rows}",
+                                template=self.cron_template)
         built = build.build_template(self.workspace, self.cli, base, "legacy", self.settings.migrations_dir, data,
                                      progress=lambda m: self.say(f"[{rows:,} rows] {m}"), what=f"tmpl_{rows}")
         return built.name

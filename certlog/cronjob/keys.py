@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from certlog.cronjob.schedule import NOTIFICATION_TYPES  # noqa: F401 - re-exported
@@ -17,3 +17,10 @@ def idempotency_key(certification_id: UUID | str, notification_type: str, schedu
     """
     payload = f"{UUID(str(certification_id))}|{notification_type}|{scheduled_on.isoformat()}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def scheduled_day(run_started_at: datetime) -> date:
+    """The scheduled run date of a run that started at `run_started_at`: its calendar date in UTC."""
+    if run_started_at.tzinfo is None:
+        raise ValueError("a naive datetime has no UTC date; give the run's start with its time zone")
+    return run_started_at.astimezone(UTC).date()

@@ -86,9 +86,11 @@ def fingerprint(conn) -> Fingerprint:
     return Fingerprint(found["row_count"], found["checksum"])
 
 
-def build_base(workspace: Workspace, provenance: Provenance, people: SeedPlan, *, what: str = "base") -> str:
-    """Stand-in, Tier 0 and the seeded users and certifications: what every template starts from."""
-    name = workspace.create(what)
+def build_base(workspace: Workspace, provenance: Provenance, people: SeedPlan, *, what: str = "base",
+               template: str | None = None) -> str:
+    """Stand-in, Tier 0 and the seeded users and certifications: what every template starts from
+    (itself cloned from `template`, the database with pg_cron, where the server has it)."""
+    name = workspace.create(what, template=template)
     standin.install_database(workspace.server, name, provenance)
     with connections.connect(workspace.server, name, autocommit=True) as conn:
         load_people(conn, people)

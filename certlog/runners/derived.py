@@ -1,27 +1,33 @@
 """`certlog contract`: what derives from the table contract and the settings, checked or rewritten.
 
-Derived and committed: the pgTAP structure test, and the README's generated blocks (the table
-of columns, the settings table). `--write` rewrites them; without it, any difference is an error.
+Derived and committed: the pgTAP structure test, the pgTAP test of the key vectors, and
+the README's generated blocks (the table of columns, the settings table). `--write` rewrites
+them; without it, any difference is an error.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from certlog.checks import contract, contract_pgtap
-from certlog.paths import ROOT
+from certlog.paths import DATA, ROOT
 from certlog.reporting import readme
 
 README = ROOT / "README.md"
 
 
 def expected() -> dict[Path, str]:
+    with (DATA / "idempotency_key_vectors.csv").open() as vectors:
+        rows = list(csv.DictReader(vectors))
     return {contract_pgtap.STRUCTURE_FILE: contract_pgtap.render(contract.load()),
+            contract_pgtap.VECTORS_FILE: contract_pgtap.render_vectors(rows),
+            contract_pgtap.CRON_FILE: contract_pgtap.render_cron(contract.load()),
             README: readme.regenerate(README.read_text())}
 
 
 def run(*, write: bool, say=print) -> int:
-    stale = [path for path, text in expected().items() if path.read_text() != text]
+    stale = [path for path, text in expected().items() if not path.exists() or path.read_text() != text]
     if write:
         for path, text in expected().items():
             path.write_text(text)

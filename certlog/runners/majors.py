@@ -84,18 +84,20 @@ def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> Ma
     from certlog.checks.harness import ProvidedServer
     from certlog.checks.session import run_session
     from certlog.provision.embedded import embedded_server
+    from certlog.standin import cron
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout.strip()
     with embedded_server(major=major, bindir=bindir) as server:
         provenance = standin.install_roles(server)
+        template = cron.prepare(server, provenance)
         with connect(server, "postgres") as conn:
             available = {n for (n,) in conn.execute("select name from pg_available_extensions")}
         missing = [x for x in OPTIONAL_HERE if x not in available]
         migrations, not_applied = _applicable(settings.migrations_dir, missing, scratch / f"pg{major}" / "migrations")
         local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
                                     migrations_dir=migrations, report_dir=scratch / f"pg{major}" / "reports")
-        outcome = run_session(local, ProvidedServer(server, provenance),
+        outcome = run_session(local, ProvidedServer(server, provenance, cron_template=template),
                               args=("schema", "conformance", f"--certlog-allow-missing={','.join(missing)}",
                                     "--certlog-command=majors"))
     return MajorResult(major, version, outcome.passed, outcome.failed, outcome.skip_reasons, not_applied,

@@ -108,6 +108,7 @@ def _start_worker(settings: Settings) -> None:
     from certlog.database.templates import build_base
     from certlog.database.workspace import Workspace
     from certlog.provision import start_server
+    from certlog.standin import cron
 
     devnull = os.open(os.devnull, os.O_WRONLY)  # the sessions' own output would interleave with the runner's
     os.dup2(devnull, 1)
@@ -116,11 +117,12 @@ def _start_worker(settings: Settings) -> None:
     atexit.register(stack.close)
     server = stack.enter_context(start_server(settings))
     provenance = standin.install_roles(server)
+    template = cron.prepare(server, provenance)
     workspace = Workspace(server)
     stack.callback(workspace.close)
     data = seed.plan(settings.seed_rows, settings.seed)
-    base = build_base(workspace, provenance, data)
-    _worker["provided"] = ProvidedServer(server, provenance, base, data, lazy=True)
+    base = build_base(workspace, provenance, data, template=template)
+    _worker["provided"] = ProvidedServer(server, provenance, base, data, lazy=True, cron_template=template)
     _worker["settings"] = settings
 
 
