@@ -1,0 +1,31 @@
+"""`certlog simulate [--nights N]`: nights of the cron job under faults, on its own (the suite runs 31)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from certlog.checks.harness import Harness
+from certlog.cronjob import simulation
+from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.settings import Settings
+
+
+def main(settings: Settings, *, nights: int | None, say=print) -> int:
+    nights = settings.nights if nights is None else nights
+    if nights < 1:
+        raise UsageError(f"--nights {nights}: at least one night")
+    rig = Harness(settings, say=lambda message: say(f"certlog: {message}", flush=True))
+    try:
+        rig.open(None)
+        dbname = rig.clone("simulation")
+        figures, problems = simulation.run(rig.server, dbname, nights=nights, seed=settings.seed,
+                                           can_restart=rig.server.restart is not None,
+                                           say=lambda message: say(f"certlog simulate: {message}", flush=True))
+    finally:
+        rig.close()
+    width = max(len(name) for name in dataclasses.asdict(figures))
+    say("\n".join(f"{name.replace('_', ' '):<{width}}  {value}" for name, value in dataclasses.asdict(figures).items()))
+    found = {name: keys for name, keys in problems.items() if keys}
+    for name, keys in found.items():
+        say(f"FAIL {name}: {', '.join(keys)}")
+    return EXIT_FAILED if found else EXIT_OK
