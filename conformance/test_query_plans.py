@@ -62,7 +62,7 @@ def test_dedup_lookup_is_a_unique_index_scan(superuser, sample, at_task_scale, e
 
 def _pairs(conn, seeded: int, unseen: int):
     return conn.execute(
-        "(select certification_id, notification_type from public.cert_notification_log order by md5(id::text) "
+        "(select certification_id, notification_type from public.cert_notification_log order by md5(idempotency_key) "
         "limit %s) union all select gen_random_uuid(), 'expired' from generate_series(1, %s)",
         (seeded, unseen)).fetchall()
 

@@ -15,8 +15,12 @@ def idempotency_key(certification_id: UUID | str, notification_type: str, schedu
     `scheduled_on` is the cron job's scheduled run date (UTC), never the send time,
     so a retry on the same day yields the same key.
     """
-    payload = f"{UUID(str(certification_id))}|{notification_type}|{scheduled_on.isoformat()}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return canonical_key(str(UUID(str(certification_id))), notification_type, scheduled_on.isoformat())
+
+
+def canonical_key(certification_id: str, notification_type: str, scheduled_on: str) -> str:
+    """The key from parts already in canonical form (a lowercase hyphenated uuid, a YYYY-MM-DD date)."""
+    return hashlib.sha256(f"{certification_id}|{notification_type}|{scheduled_on}".encode()).hexdigest()
 
 
 def scheduled_day(run_started_at: datetime) -> date:

@@ -120,8 +120,8 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
                               f"files named <timestamp>_<name>.sql):\n{first_push.output}", first_push.exit_code)
     progress(f"[{mode}] supabase db push applied the migrations in {time.perf_counter() - started:.2f}s")
     first_dump = psql.schema_dump(server, name)
+    report = load_log(lambda: connections.connect(server, name, autocommit=True), data)
     with connections.connect(server, name, autocommit=True) as conn:
-        report = load_log(conn, data)
         before = fingerprint(conn)
     second_apply_error = ""
     try:

@@ -6,5 +6,5 @@ from public.cert_notification_log l
 join public.peer_mentor_certifications c on c.id = l.certification_id
 join unnest(%(types)s::text[], %(days_before)s::int[]) as s(notification_type, days_before)
   on s.notification_type = l.notification_type
-order by md5(l.id::text)
+order by md5(l.idempotency_key)
 limit %(limit)s;

@@ -1,0 +1,112 @@
+"""The cron job's database work, timed: what the benchmarks measure, defined once.
+
+Each workload runs as the Edge Function's requests do (service_role, role switched for the
+transaction). `prepare` runs once per database (untimed), `setup` before each round (untimed),
+`run` is what is timed, and `check` proves the last round's answer was right. The pytest-benchmark
+tests (bench/) and the change-against-base comparison (certlog bench --against) both run these.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from certlog.cronjob import calls
+from certlog.database import queries
+
+SAMPLE = 2_000  # distinct keys and pairs the lookups cycle through
+UPSERT_BATCH = 1_000
+CHECK_PAIRS = 50_000
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    rounds: int  # in a comparison, per side
+    prepare: Callable[[object], dict]
+    run: Callable[[object, dict, object], object]
+    check: Callable[[dict, object], bool]
+    setup: Callable[[object, dict], object] = lambda conn, state: None
+    params: dict = field(default_factory=dict)
+    explain: Callable[[dict], tuple[str, dict]] | None = None  # the statement a round runs, for its plan
+
+
+def _cycle(values: list) -> Callable[[], object]:
+    it = itertools.cycle(values)
+    return lambda: next(it)
+
+
+def _dedup_hits(conn) -> dict:
+    return {"next": _cycle([r["idempotency_key"] for r in calls.seeded(conn, SAMPLE)]),
+            "sql": queries.text("dedup_lookup")}
+
+
+def _dedup_misses(conn) -> dict:
+    rng = random.Random(SAMPLE)
+    keys = [f"{rng.getrandbits(256):064x}" for _ in range(SAMPLE)]
+    return {"next": _cycle(keys), "sql": queries.text("dedup_lookup")}
+
+
+def _lookup(conn, state: dict, _args) -> list:
+    return conn.execute(state["sql"], {"key": state["next"]()}, prepare=True).fetchall()
+
+
+def _composite(conn) -> dict:
+    pairs = [{"certification_id": r["certification_id"], "notification_type": r["notification_type"]}
+             for r in calls.seeded(conn, SAMPLE)]
+    return {"next": _cycle(pairs), "sql": queries.text("composite_lookup")}
+
+
+def _composite_run(conn, state: dict, _args) -> list:
+    return conn.execute(state["sql"], state["next"](), prepare=True).fetchall()
+
+
+def _upsert_state(new_share: float) -> Callable[[object], dict]:
+    def prepare(conn) -> dict:
+        seeded = calls.seeded(conn, 2 * UPSERT_BATCH)
+        days = (date(2027, 1, 1) + timedelta(days=i) for i in itertools.count())
+        return {"seeded": seeded, "days": days, "new": int(UPSERT_BATCH * new_share)}
+    return prepare
+
+
+def _upsert_body(conn, state: dict) -> str:
+    """UPSERT_BATCH notifications: `new` of them for a day not used before, the rest replays of seeded ones."""
+    seeded, new = state["seeded"], state["new"]
+    day = next(state["days"])
+    replays = [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], r["scheduled_on"])
+               for r in seeded[:UPSERT_BATCH - new]]
+    fresh = [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], day)
+             for r in seeded[UPSERT_BATCH:UPSERT_BATCH + new]]
+    return calls.upsert_body(replays + fresh)
+
+
+def _batch_check(conn) -> dict:
+    seeded = calls.seeded(conn, CHECK_PAIRS)
+    pairs = [(r["certification_id"], r["notification_type"]) for r in seeded]
+    pairs += [(uuid.UUID(int=i, version=4), "expired") for i in range(CHECK_PAIRS - len(seeded))]
+    return {"body": {"body": calls.already_sent_body(pairs)}, "sent": len(seeded),
+            "sql": queries.text("postgrest_rpc_already_sent")}
+
+
+def _explain_key(state: dict) -> tuple[str, dict]:
+    return state["sql"], {"key": state["next"]()}
+
+
+WORKLOADS = (
+    Workload("dedup_lookup_hit", 1_000, _dedup_hits, _lookup, lambda s, r: r == [(1,)], explain=_explain_key),
+    Workload("dedup_lookup_miss", 1_000, _dedup_misses, _lookup, lambda s, r: r == [], explain=_explain_key),
+    Workload("composite_lookup", 1_000, _composite, _composite_run, lambda s, r: len(r) == 1,
+             explain=lambda state: (state["sql"], state["next"]())),
+    *(Workload(f"cron_upsert[{label}]", 30, _upsert_state(share),
+               lambda conn, state, body: calls.upsert_json(conn, body),
+               lambda s, r: len(r) == s["new"], setup=_upsert_body, params={"new_share": label})
+      for label, share in (("all-new", 1.0), ("half-new", 0.5), ("all-duplicates", 0.0))),
+    Workload("batch_check_rpc_50000_pairs", 8, _batch_check,
+             lambda conn, state, _args: conn.execute(state["sql"], state["body"]).fetchone()[0],
+             lambda s, r: r == list(range(1, s["sent"] + 1))),
+)
+BY_NAME = {w.name: w for w in WORKLOADS}
