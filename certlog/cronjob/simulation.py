@@ -37,7 +37,7 @@ NEW_CERTIFICATIONS_PER_NIGHT = 12
 DELETED_CERTIFICATIONS_PER_NIGHT = 2
 USER_DELETIONS_PER_NIGHT = 2
 KILL_CHANCE = 0.6  # per night: the injector kills one worker's connection mid-run
-RESTART_NIGHTS = 3  # nights on which the server is restarted mid-run (where the backend can)
+RESTART_NIGHTS = 2  # nights on which the server is restarted mid-run (where the backend can)
 PURGE_EVERY = 7  # nights
 MAX_ATTEMPTS = 20
 
@@ -84,12 +84,13 @@ def run(server: Server, dbname: str, *, nights: int, seed: int, can_restart: boo
     with connect(server, dbname, autocommit=True) as admin:
         begin = admin.execute("select now()").fetchone()[0]
     restart_nights = set(rng.sample(range(nights), min(RESTART_NIGHTS, nights))) if can_restart else set()
+    population = _Population.read(server, dbname)
     expected: dict[str, uuid.UUID] = {}  # key -> its certification
     acknowledged: set[str] = set()
     deleted: set[uuid.UUID] = set()
     for night in range(nights):
         day = FIRST_NIGHT + timedelta(days=night)
-        deleted |= _change_population(server, dbname, day, rng, figures)
+        deleted |= _change_population(server, dbname, day, rng, figures, population)
         due = _due(server, dbname, day)
         figures.due += len(due)
         expected.update({n.key: n.certification_id for n in due})
@@ -108,34 +109,51 @@ def run(server: Server, dbname: str, *, nights: int, seed: int, can_restart: boo
     return figures, problems
 
 
-def _change_population(server: Server, dbname: str, day: date, rng: random.Random, figures: Figures) -> set:
+@dataclass
+class _Population:
+    """Who can be picked for the night's changes (kept in step with what the simulation changes)."""
+
+    mentors: list[tuple]  # (user id, chapter)
+    users: list
+    certifications: list
+
+    @classmethod
+    def read(cls, server: Server, dbname: str) -> _Population:
+        with connect(server, dbname) as conn:
+            return cls(conn.execute("select id, chapter_id from public.users where role = 'peer_mentor' "
+                                    "order by id").fetchall(),
+                       [u for (u,) in conn.execute("select id from public.users order by id")],
+                       [c for (c,) in conn.execute("select id from public.peer_mentor_certifications order by id")])
+
+
+def _change_population(server: Server, dbname: str, day: date, rng: random.Random, figures: Figures,
+                       population: _Population) -> set:
     """New certifications (some due within days), a few deleted, a few users deleted where the schema allows;
     returns the certifications deleted (their log rows went with them)."""
     with connect(server, dbname, autocommit=True) as conn:
-        mentors = conn.execute("select id, chapter_id from public.users where role = 'peer_mentor' "
-                               "order by md5(id::text || %s) limit %s",
-                               (str(day), NEW_CERTIFICATIONS_PER_NIGHT)).fetchall()
+        mentors = rng.sample(population.mentors, NEW_CERTIFICATIONS_PER_NIGHT)
         for mentor, chapter in mentors:
             expires_on = day + timedelta(days=rng.choice([1, 3, 7, 8, 15, 30, 31, 60, 90, 91, 200]))
+            certification = uuid.UUID(int=rng.getrandbits(128), version=4)
             conn.execute("insert into public.peer_mentor_certifications (id, peer_mentor_id, chapter_id, "
                          "certification_type, issued_on, expires_on) values (%s, %s, %s, 'first_aid', %s, %s)",
-                         (uuid.UUID(int=rng.getrandbits(128), version=4), mentor, chapter,
-                          expires_on - timedelta(days=730), expires_on))
+                         (certification, mentor, chapter, expires_on - timedelta(days=730), expires_on))
+            population.certifications.append(certification)
         figures.certifications_added += len(mentors)
+        doomed = rng.sample(population.certifications, DELETED_CERTIFICATIONS_PER_NIGHT)
         deleted = {c for (c,) in conn.execute(
-            "delete from public.peer_mentor_certifications where id in (select id from "
-            "public.peer_mentor_certifications order by md5(id::text || %s) limit %s) returning id",
-            (f"delete {day}", DELETED_CERTIFICATIONS_PER_NIGHT))}
-        candidates = [u for (u,) in conn.execute("select id from public.users order by md5(id::text || %s) limit %s",
-                                                 (f"user {day}", USER_DELETIONS_PER_NIGHT))]
-        for user in candidates:
+            "delete from public.peer_mentor_certifications where id = any(%s) returning id", (doomed,))}
+        for user in rng.sample(population.users, USER_DELETIONS_PER_NIGHT):
             try:
                 with conn.transaction():
                     conn.execute("delete from public.users where id = %s", (user,))
                 figures.users_deleted += 1
+                population.users.remove(user)
+                population.mentors = [m for m in population.mentors if m[0] != user]
             except psycopg.errors.ForeignKeyViolation:  # still named by log rows: the schema refuses, rightly
                 figures.user_deletions_refused += 1
         figures.certifications_deleted += len(deleted)
+        population.certifications = [c for c in population.certifications if c not in deleted]
     return deleted
 
 
