@@ -39,6 +39,25 @@ def scale_curve(series: dict[str, list[tuple[int, float]]], title: str, ylabel: 
     return _png(fig)
 
 
+def ratio_chart(rows: list[tuple[str, float, float, float]], limit: float) -> bytes:
+    """Per benchmark: the ratio change / base with its confidence interval, and the failing limit."""
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.2), dpi=110)
+    names = [r[0] for r in rows]
+    ratios = np.array([r[1] for r in rows])
+    errors = np.array([[r[1] - r[2] for r in rows], [r[3] - r[1] for r in rows]])
+    y = np.arange(len(rows))
+    colours = ["#dc2626" if r[2] > limit else "#3b82f6" for r in rows]
+    ax.errorbar(ratios, y, xerr=errors, fmt="none", ecolor="#555", capsize=3)
+    ax.scatter(ratios, y, color=colours, zorder=3)
+    ax.axvline(1.0, color="#999", linewidth=1)
+    ax.axvline(limit, color="#dc2626", linestyle="--", label=f"fails beyond x{limit:.2f}")
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("median time, change / base (95% interval)")
+    ax.legend(fontsize=8, loc="lower right")
+    return _png(fig)
+
+
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.tight_layout()

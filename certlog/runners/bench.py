@@ -104,6 +104,10 @@ def run(settings, *, against: str | None, compare: bool, fail: str | None, say=p
 
     import pytest
 
+    if against is not None:
+        from certlog.runners import against as change
+
+        return change.run(settings, None if against == "merge-base" else against, fail, say=say)
     os.chdir(ROOT)
     args, plan = pytest_args(settings.report_dir, compare=compare, fail=fail or DEFAULT_FAIL)
     say(f"certlog bench: {plan}", flush=True)

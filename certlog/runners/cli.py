@@ -43,8 +43,9 @@ def parser() -> argparse.ArgumentParser:
     contract = sub.add_parser("contract", help="check what derives from the table contract, or rewrite it")
     contract.add_argument("--write", action="store_true", help="rewrite the derived files instead of checking them")
     bench = sub.add_parser("bench", help="the benchmarks")
-    bench.add_argument("--against", metavar="REF", default=None,
-                       help="compare this tree's migrations with REF's, interleaved on one server (e.g. main)")
+    bench.add_argument("--against", metavar="REF", nargs="?", const="merge-base", default=None,
+                       help="compare this tree's migrations with REF's (default: the merge base with main), "
+                            "interleaved on one server")
     bench.add_argument("--compare", action="store_true", help="compare with this machine's saved baseline")
     bench.add_argument("--fail", default=None, help="threshold, e.g. 25%% (default: 25%% for --against)")
     mutants = sub.add_parser("mutants", help="the suite against every broken migration")

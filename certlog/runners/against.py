@@ -1,0 +1,170 @@
+"""`certlog bench --against REF`: this tree's migrations against REF's, on one server, in one run.
+
+Both sides are migrated and seeded alike (the same base, the same rows); then every workload of
+certlog.checks.workloads is timed for both, round by round, alternating which side goes first, so
+both see the same noise. The judgement per workload is certlog.reporting.comparison's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import psycopg
+
+from certlog.checks.harness import Harness
+from certlog.checks.workloads import WORKLOADS, Workload
+from certlog.database import templates as build
+from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.paths import ROOT
+from certlog.reporting import comparison
+from certlog.settings import Settings
+from certlog.standin.postgrest import claims, postgrest_session
+
+MIGRATIONS_IN_GIT = "supabase/migrations"
+WARMUP = 3
+
+
+def resolve(ref: str | None) -> tuple[str, str]:
+    """(the commit, how to name it): REF, or by default the merge base of HEAD with main."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+    if ref is None:
+        for main in ("main", "origin/main"):
+            found = git("merge-base", "HEAD", main)
+            if found.returncode == 0:
+                return found.stdout.strip(), f"merge base with {main}"
+        raise UsageError("no branch main to compare with: pass --against REF (a commit, tag or branch)")
+    found = git("rev-parse", "--verify", f"{ref}^{{commit}}")
+    if found.returncode != 0:
+        raise UsageError(f"--against {ref}: not a commit in this repository ({found.stderr.strip()})")
+    return found.stdout.strip(), ref
+
+
+def extract(commit: str, target: Path) -> Path:
+    """REF's supabase/migrations, as committed, into `target`."""
+    out = subprocess.run(["git", "archive", commit, MIGRATIONS_IN_GIT], cwd=ROOT, capture_output=True)
+    if out.returncode != 0:
+        raise UsageError(f"{commit[:12]} has no {MIGRATIONS_IN_GIT}: {out.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(out.stdout)) as archive:
+        archive.extractall(target, filter="data")
+    return target / MIGRATIONS_IN_GIT
+
+
+CLAIMS = json.dumps(claims("service_role"))
+
+
+class _Side:
+    """One side's database, session (as PostgREST's, closed with `stack`) and workload state."""
+
+    def __init__(self, server, dbname: str, stack: contextlib.ExitStack) -> None:
+        self.conn = stack.enter_context(postgrest_session(server, dbname)).conn
+        self.state: dict = {}
+        self.samples: dict[str, list[float]] = {}
+
+    def request(self) -> None:
+        if self.conn.info.transaction_status != 0:
+            self.conn.rollback()
+        self.conn.autocommit = False
+        self.conn.execute("select set_config('role', 'service_role', true), "
+                          "set_config('request.jwt.claims', %s, true)", (CLAIMS,))
+
+    def round(self, workload: Workload) -> tuple[float, object]:
+        self.request()
+        args = workload.setup(self.conn, self.state)
+        started = time.perf_counter()
+        result = workload.run(self.conn, self.state, args)
+        return time.perf_counter() - started, result
+
+
+@contextlib.contextmanager
+def one_core(backends: list[int]):
+    """The client and both sides' server processes on one core, so that neither side's round trips get the
+    other's scheduling luck (a server process on the client's core answers a round trip markedly faster than
+    one on another core). Where the server processes are not this machine's to pin (a container, an external
+    server), nothing is pinned, and the judgement says so."""
+    previous = os.sched_getaffinity(0)
+    core = {min(previous)}
+    try:
+        for pid in backends:
+            os.sched_setaffinity(pid, core)
+        pinned = bool(backends)
+    except OSError:  # not this user's processes, or gone
+        pinned = False
+    if pinned:
+        os.sched_setaffinity(0, core)
+    try:
+        yield pinned
+    finally:
+        os.sched_setaffinity(0, previous)
+
+
+def time_both(base: _Side, head: _Side, workload: Workload, threshold: float) -> comparison.Judgement:
+    """Both sides' rounds, interleaved; a side whose round fails (an error, a wrong answer) is judged so."""
+    names = {id(base): "base", id(head): "change"}
+    results = {}
+    try:
+        for side in (base, head):
+            side.request()
+            side.state = workload.prepare(side.conn)
+            for _ in range(WARMUP):
+                side.round(workload)
+            side.samples[workload.name] = []
+        for i in range(workload.rounds):
+            for side in ((base, head) if i % 2 == 0 else (head, base)):
+                seconds, results[id(side)] = side.round(workload)
+                side.samples[workload.name].append(seconds)
+    except psycopg.Error as exc:
+        side.conn.rollback()
+        error = str(exc).splitlines()[0]
+        return comparison.failure(workload.name, f"{type(exc).__name__}: {error}", side=names[id(side)])
+    for side in (base, head):
+        if not workload.check(side.state, results[id(side)]):
+            return comparison.failure(workload.name, "its answer was wrong", side=names[id(side)])
+    return comparison.judge(workload.name, base.samples[workload.name], head.samples[workload.name], threshold)
+
+
+def run(settings: Settings, ref: str | None, fail: str | None, *, say=print) -> int:
+    threshold = comparison.threshold_of(fail)
+    commit, name = resolve(ref)
+    out = settings.report_dir / "bench"
+    rig = Harness(settings, say=lambda message: say(f"certlog bench: {message}", flush=True))
+    try:
+        rig.open(None)
+        base_migrations = extract(commit, rig.scratch.path / "base")
+        say(f"certlog bench: this tree's migrations against {name} ({commit[:12]}), threshold +{threshold:.0%}",
+            flush=True)
+        sides = {}
+        for label, migrations in (("base", base_migrations), ("head", settings.migrations_dir)):
+            made = build.build_template(rig.workspace, rig.cli, rig.base, "legacy", migrations, rig.data,
+                                        what=f"tmpl_{label}", progress=lambda m, lb=label: say(f"  [{lb}] {m}"))
+            sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=made.name), rig.stack)
+        backends = [side.conn.info.backend_pid for side in sides.values()] if rig.server.kind == "embedded" else []
+        judgements = []
+        with one_core(backends) as pinned:
+            for workload in WORKLOADS:
+                say(f"certlog bench: {workload.name} ({workload.rounds} rounds each, interleaved)", flush=True)
+                judgements.append(time_both(sides["base"], sides["head"], workload, threshold))
+    finally:
+        rig.close()
+    extra = {"rows": settings.seed_rows, "seed": settings.seed}
+    comparison.benchmark_json(out / "base.json", sides["base"].samples, ref=commit, extra=extra)
+    comparison.benchmark_json(out / "head.json", sides["head"].samples, ref="HEAD", extra=extra)
+    (out / "compare.png").write_bytes(comparison.chart(judgements, threshold))
+    note = (" The client and both sides' server processes ran on one core." if pinned else
+            " The server processes could not be pinned to the client's core (not this machine's processes).")
+    (out / "compare.md").write_text(comparison.markdown(judgements, threshold, base=name, head="this tree",
+                                                        note=note))
+    for judgement in judgements:
+        say(judgement.line(threshold))
+    slower = [j for j in judgements if j.fails]
+    say(f"certlog bench: {len(slower)} slower or failing; {out / 'compare.md'}, {out / 'compare.png'}, "
+        "base.json and head.json (pytest-benchmark compare reads them)")
+    return EXIT_FAILED if slower else EXIT_OK
