@@ -1,8 +1,12 @@
-"""Running the benchmarks: baselines per machine, comparisons, and the scale report.
+"""`certlog bench`: the benchmarks (pytest-benchmark), at one or more table sizes, or judged against a base.
 
-Baselines live in bench/baselines/<machine key>/ (pytest-benchmark file storage); the
-machine key is the CPU model and core count, so a run is only compared with runs of
-the same kind of machine. A first run on a new kind of machine saves the baseline.
+  certlog bench                 the benchmarks at CERTLOG_BENCH_SCALES; reports/bench/scale.md and scale.png
+  certlog bench --against [REF] this tree's migrations against REF's, interleaved (certlog.runners.against)
+  certlog bench --compare       against the baseline saved for this kind of machine in bench/baselines/<machine>/
+                                (a first run on a new kind of machine saves it: commit it)
+
+Both comparisons judge each benchmark the same way (certlog.reporting.comparison) and write
+reports/bench/compare.md and compare.png.
 """
 
 from __future__ import annotations
@@ -11,13 +15,19 @@ import json
 import os
 import platform
 import re
+import shutil
 from pathlib import Path
 
+import pytest
+
+from certlog.checks.latency import LatencySummary
+from certlog.errors import EXIT_FAILED, EXIT_OK
 from certlog.paths import ROOT
-from certlog.reporting import plots
+from certlog.reporting import comparison, plots
+from certlog.reporting.markdown import table
+from certlog.settings import Settings
 
 BASELINES = ROOT / "bench" / "baselines"
-DEFAULT_FAIL = "median:30%"
 
 
 def machine_key() -> str:
@@ -33,86 +43,76 @@ def machine_key() -> str:
     return f"{slug}-{os.cpu_count()}c"
 
 
-def storage() -> Path:
-    return BASELINES / machine_key()
-
-
-def saved_baseline() -> str | None:
-    """The run number of the saved baseline for this machine, if there is one."""
-    found = sorted(storage().glob("*/*_baseline.json"))
-    return found[-1].name.split("_", 1)[0] if found else None
-
-
-def pytest_args(report_dir: Path, *, compare: bool, fail: str = DEFAULT_FAIL) -> tuple[list[str], str]:
-    args = ["-p", "no:cacheprovider", "bench", "-o", "addopts=-ra --strict-markers", "--benchmark-only",
-            f"--benchmark-storage=file://{storage()}", "--benchmark-save-data", "--benchmark-sort=name",
-            f"--benchmark-json={report_dir / 'bench.json'}", f"--junitxml={report_dir / 'junit-bench.xml'}"]
-    if not compare:
-        return args, "no comparison asked"
-    baseline = saved_baseline()
-    if baseline is None:
-        return args + ["--benchmark-save=baseline"], (
-            f"no baseline for this machine ({machine_key()}): this run is saved as the baseline in "
-            f"{storage().relative_to(ROOT)}; commit it so later runs compare against it")
-    return args + [f"--benchmark-compare={baseline}", f"--benchmark-compare-fail={fail}"], (
-        f"compared with baseline {baseline} of {machine_key()}; a regression beyond {fail} fails")
-
-
-def _percentile(data: list[float], p: float) -> float:
-    ordered = sorted(data)
-    return ordered[max(0, -(-len(ordered) * p // 100) - 1).__int__()]
-
-
-def scale_table(bench_json: Path) -> tuple[str, dict[str, list[tuple[int, float]]]]:
-    """Markdown table of every benchmark at every scale, and the p99 series for the chart."""
-    runs = json.loads(bench_json.read_text())["benchmarks"]
-    by_name: dict[str, dict[int, dict]] = {}
-    for b in runs:
-        name = re.sub(r"\[\d+rows-?", "[", b["name"]).replace("[]", "")
-        by_name.setdefault(name, {})[b["extra_info"].get("rows", 0)] = b
-    lines = ["| Benchmark | Rows | Median ms | p99 ms | Max ms | Rounds | x smallest table | Plan |",
-             "|---|---|---|---|---|---|---|---|"]
-    series: dict[str, list[tuple[int, float]]] = {}
-    for name, scales in sorted(by_name.items()):
-        base = None
-        for rows, b in sorted(scales.items()):
-            stats = b["stats"]
-            data = stats.get("data") or [stats["max"]]
-            p99 = _percentile(data, 99) * 1000
-            median = stats["median"] * 1000
-            base = base or median
-            lines.append(f"| `{name}` | {rows:,} | {median:.3f} | {p99:.3f} | {stats['max'] * 1000:.3f} | "
-                         f"{stats['rounds']} | {median / base:.2f} | {b['extra_info'].get('scan', '')} |")
-            if rows:
-                series.setdefault(name, []).append((rows, p99))
-    return "\n".join(lines), series
-
-
-def write_scale_report(bench_json: Path, out_dir: Path) -> Path:
-    table, series = scale_table(bench_json)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    chart = out_dir / "scale.png"
-    growing = {k: v for k, v in series.items() if len(v) > 1} or series
-    chart.write_bytes(plots.scale_curve(growing, "p99 latency against table size", "p99 (ms)"))
-    path = out_dir / "scale.md"
-    path.write_text(f"# Benchmarks by table size ({machine_key()})\n\n{table}\n\n![p99 by table size](scale.png)\n")
-    return path
-
-
-def run(settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
-    import os
-
-    import pytest
-
+def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
     if against is not None:
         from certlog.runners import against as change
 
         return change.run(settings, None if against == "merge-base" else against, fail, say=say)
+    out = settings.report_dir / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    current = out / "bench.json"
     os.chdir(ROOT)
-    args, plan = pytest_args(settings.report_dir, compare=compare, fail=fail or DEFAULT_FAIL)
-    say(f"certlog bench: {plan}", flush=True)
-    code = int(pytest.main([*args, "--certlog-command=bench"]))
-    bench_json = settings.report_dir / "bench.json"
-    if bench_json.exists():
-        say(f"certlog bench: scale report {write_scale_report(bench_json, settings.report_dir / 'bench')}")
-    return code
+    code = int(pytest.main(["-p", "no:cacheprovider", "bench", "-o", "addopts=-ra --strict-markers",
+                            "--benchmark-only", "--benchmark-save-data", "--benchmark-sort=name",
+                            "--benchmark-columns=median,iqr,min,max,rounds", f"--benchmark-json={current}",
+                            f"--junitxml={out / 'junit-bench.xml'}", "--certlog-command=bench"]))
+    if not current.exists():
+        return code or EXIT_FAILED
+    say(f"certlog bench: scale report {write_scale_report(current, out)}")
+    if not compare:
+        return code
+    baseline = BASELINES / machine_key() / "baseline.json"
+    if not baseline.exists():
+        baseline.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(current, baseline)
+        say(f"certlog bench: no baseline for this kind of machine ({machine_key()}): this run is saved as "
+            f"{baseline.relative_to(ROOT)}; commit it so later runs compare against it")
+        return code
+    return _judge_files(baseline, current, comparison.threshold_of(fail), out, say) or code
+
+
+def _judge_files(base: Path, head: Path, threshold: float, out: Path, say) -> int:
+    def samples(path: Path) -> dict[str, list[float]]:
+        return {b["name"]: b["stats"].get("data", []) for b in json.loads(path.read_text())["benchmarks"]}
+
+    before, after = samples(base), samples(head)
+    judgements = [comparison.judge(name, before[name], after[name], threshold)
+                  for name in sorted(set(before) & set(after)) if len(before[name]) > 1 and len(after[name]) > 1]
+    (out / "compare.png").write_bytes(comparison.chart(judgements, threshold))
+    (out / "compare.md").write_text(comparison.markdown(judgements, threshold, base=f"baseline {base.parent.name}",
+                                                        head="this run"))
+    for judgement in judgements:
+        say(judgement.line(threshold))
+    return EXIT_FAILED if any(j.fails for j in judgements) else EXIT_OK
+
+
+def scale_table(bench_json: Path) -> tuple[str, dict[str, list[tuple[int, float]]]]:
+    """Markdown table of every benchmark at every scale, and the p99 series for the chart."""
+    by_name: dict[str, dict[int, dict]] = {}
+    for b in json.loads(bench_json.read_text())["benchmarks"]:
+        name = re.sub(r"\[\d+rows-?", "[", b["name"]).replace("[]", "")
+        by_name.setdefault(name, {})[b["extra_info"].get("rows", 0)] = b
+    rows, series = [], {}
+    for name, scales in sorted(by_name.items()):
+        base = None
+        for size, b in sorted(scales.items()):
+            stats = b["stats"]
+            summary = LatencySummary(tuple(x * 1000 for x in stats.get("data") or [stats["max"]]))
+            median = stats["median"] * 1000
+            base = base or median
+            rows.append((f"`{name}`", f"{size:,}", f"{median:.3f}", f"{summary.p99:.3f}", f"{stats['max'] * 1000:.3f}",
+                         stats["rounds"], f"{median / base:.2f}", b["extra_info"].get("scan", "")))
+            if size:
+                series.setdefault(name, []).append((size, summary.p99))
+    return table(["Benchmark", "Rows", "Median ms", "p99 ms", "Max ms", "Rounds", "x smallest table", "Plan"],
+                 rows), series
+
+
+def write_scale_report(bench_json: Path, out_dir: Path) -> Path:
+    text, series = scale_table(bench_json)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    growing = {k: v for k, v in series.items() if len(v) > 1} or series
+    (out_dir / "scale.png").write_bytes(plots.scale_curve(growing, "p99 latency against table size", "p99 (ms)"))
+    path = out_dir / "scale.md"
+    path.write_text(f"# Benchmarks by table size ({machine_key()})\n\n{text}\n\n![p99 by table size](scale.png)\n")
+    return path
