@@ -111,6 +111,9 @@ class Settings:
         if pgtap not in ("", "present"):
             raise UsageError(f"CERTLOG_IMAGE_PGTAP={pgtap!r}: the only value is 'present' (or leave it unset)")
         seed_rows = _int(raw, "CERTLOG_SEED_ROWS", minimum=MIN_SEED_ROWS)
+        for name in ("CERTLOG_SUPABASE_CLI", "CERTLOG_DENO"):
+            if name in given and not os.access(_path(given[name]), os.X_OK):
+                raise UsageError(f"{name}={given[name]}: no executable there")
         return cls(
             backend=backend,
             database_url=database_url,
@@ -187,4 +190,4 @@ def _check_url(url: str) -> None:
     try:
         conninfo_to_dict(url)
     except Exception as exc:  # noqa: BLE001 - psycopg raises ProgrammingError for malformed strings
-        raise UsageError(f"CERTLOG_DATABASE_URL is not a valid connection string: {exc}") from None
+        raise UsageError(f"CERTLOG_DATABASE_URL is not a valid connection string: {str(exc).strip()}") from None

@@ -27,11 +27,13 @@ exit_command_delay = 5
 CONF
 fi
 
-debian_mirror() {
-  local uri
-  uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | head -n1 | awk '{print $2}')
-  [ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | head -n1 | awk '{print $2}')
-  echo "$uri"
+debian_mirror() {  # this machine's Debian mirror (on another distribution, Debian's own)
+  local uri=""
+  if grep -qs '^ID=debian' /etc/os-release; then
+    uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | head -n1 | awk '{print $2}')
+    [ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | head -n1 | awk '{print $2}')
+  fi
+  echo "${uri:-http://deb.debian.org/debian}"
 }
 
 recipe() { podman image inspect --format '{{index .Labels "certlog.recipe"}}' "$1" 2>/dev/null || true; }

@@ -104,20 +104,20 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
 
     password = secrets.token_hex(16)
     extra = {"network_mode": "slirp4netns"} if podman else {}  # host side sees 127.0.0.1 only
+    owner = f"{OWNER_LABEL}={process_identity(os.getpid())}"
     container = (PostgresContainer(tag, username=SUPERUSER, password=password, dbname="postgres", driver=None,
                                    **extra)
                  .with_command(command)
-                 .with_kwargs(labels={OWNER_LABEL: process_identity(os.getpid())}))
+                 .with_kwargs(labels={OWNER_LABEL: owner.split("=", 1)[1]}))
     started = time.perf_counter()
-    janitor, token = Janitor.get(), None
+    janitor = Janitor.get()
+    token = janitor.register("remove_containers", docker_host=docker_host, label=owner)  # before it exists
     try:
         try:
             container.start()
         except BaseException as exc:
             tail = _log_tail(container)
             raise ServerStartFailed(f"container {tag} did not become ready: {exc}", tail) from exc
-        token = janitor.register("remove_container", container_id=container.get_wrapped_container().id,
-                                 docker_host=docker_host)
         port = int(container.get_exposed_port(5432))
         server = Server(
             kind="container", host="127.0.0.1", port=port, superuser=SUPERUSER, password=password, tcp_port=port,
@@ -129,8 +129,7 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
         yield server
     finally:
         _stop(container)
-        if token is not None:
-            janitor.done(token)
+        janitor.done(token)
 
 
 def _remove_stale(client) -> None:

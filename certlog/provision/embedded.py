@@ -16,7 +16,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ from certlog.provision.server import Server
 from certlog.provision.tempdirs import TempDir
 
 SUPERUSER = "supabase_admin"
+CACHE = Path("/var/tmp/certlog-cache")  # copies of wheel-installed servers the postgres user can run
 CRON_DATABASE = "certlog_cron"  # the one database pg_cron runs jobs in
 
 
@@ -84,7 +84,7 @@ def _reachable_by_owner(bindir: str, as_owner: dict) -> str:
     trees = [(install, Path(package.name) / install.name)] + ([(libs, Path(libs.name))] if libs.is_dir() else [])
     files = [p for tree, _ in trees for p in tree.rglob("*")]
     stamp = f"{install}:{len(files)}:{max(p.lstat().st_mtime for p in files)}"
-    cache = Path(tempfile.gettempdir()) / f"certlog-pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
+    cache = CACHE / f"pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"  # kept between runs
     if not (cache / ".complete").exists():
         shutil.rmtree(cache, ignore_errors=True)
         for tree, target in trees:

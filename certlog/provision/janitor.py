@@ -92,11 +92,12 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGTERM)
 
 
-def _remove_container(container_id: str, docker_host: str) -> None:
+def _remove_containers(docker_host: str, label: str) -> None:
     import docker
 
     with contextlib.suppress(Exception):
-        docker.DockerClient(base_url=docker_host).containers.get(container_id).remove(force=True)
+        for container in docker.DockerClient(base_url=docker_host).containers.list(all=True, filters={"label": label}):
+            container.remove(force=True)
 
 
 def _drop_databases(conninfo: str, names: list[str]) -> None:
@@ -109,7 +110,7 @@ def _drop_databases(conninfo: str, names: list[str]) -> None:
 
 
 ACTIONS = {"stop_postgres": _stop_postgres, "rmtree": _rmtree, "kill": _kill,
-           "remove_container": _remove_container, "drop_databases": _drop_databases}
+           "remove_containers": _remove_containers, "drop_databases": _drop_databases}
 
 
 def watch(stream) -> None:

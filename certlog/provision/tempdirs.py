@@ -91,6 +91,8 @@ def _stop_postmaster(pid_file: Path) -> None:
     """A leftover server: SIGQUIT (immediate shutdown) to the postmaster, then wait for it to go."""
     try:
         pid = int(pid_file.read_text().split()[0])
+        if pid <= 0:  # a standalone backend (initdb's) writes its pid negated: nothing to stop
+            return
         os.kill(pid, signal.SIGQUIT)
     except (OSError, ValueError, IndexError):
         return

@@ -6,14 +6,16 @@ import os
 
 import pytest
 
+from certlog.errors import EXIT_INTERRUPTED, EXIT_USAGE
 from certlog.paths import PGTAP_TESTS, ROOT
 from certlog.settings import Settings
 
 
 def test(settings: Settings, pytest_args: list[str]) -> int:
     os.chdir(ROOT)
-    return int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=test",
+    code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=test",
                             f"--junitxml={settings.report_dir / 'junit-tests.xml'}", *pytest_args]))
+    return {pytest.ExitCode.USAGE_ERROR: EXIT_USAGE, pytest.ExitCode.INTERRUPTED: EXIT_INTERRUPTED}.get(code, code)
 
 
 def supabase_test(settings: Settings, say=print) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from certlog.paths import ROOT
 from certlog.reporting import report
 from certlog.reporting.evidence import Evidence, load, put, save
@@ -38,7 +38,7 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
         return EXIT_INTERRUPTED
     if not results.exists():
         say(f"certlog: pytest ended (exit {code}) before any test ran; nothing was written")
-        return code if code in (2, 3, 4) else EXIT_FAILED
+        return EXIT_USAGE if code == pytest.ExitCode.USAGE_ERROR else code or EXIT_FAILED
     evidence = load(results)
     for check in lint.run_all(settings.migrations_dir):
         put(evidence, check, "verify")
@@ -77,6 +77,5 @@ def rebuild(settings: Settings, source: Path | None, say=print) -> int:
     """`certlog report`: the evidence again from saved results (by default the last complete run's)."""
     path = source or settings.report_dir / RESULTS
     if not path.exists():
-        say(f"certlog: no results at {path}; run `make verify` (certlog verify) first")
-        return 2
+        raise UsageError(f"no results at {path}; run `make verify` (certlog verify) first")
     return publish(load(path), settings.report_dir, say)

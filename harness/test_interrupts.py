@@ -1,0 +1,140 @@
+"""Interrupted at any moment, a run leaves nothing behind: no server, no container, no temporary directory.
+
+Each test starts a real run (`certlog test`, which starts a server and builds its databases), waits
+until its server is up, then interrupts it the way it happens in practice, and looks for leftovers.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from certlog.paths import ROOT
+from certlog.provision import docker_api
+from certlog.provision.container import OWNER_LABEL
+from certlog.provision.tempdirs import OWNER_FILE, process_identity, remove_stale
+
+TMP = Path(tempfile.gettempdir())
+
+
+def _start(reports: Path, env: dict | None = None) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
+    environment.update(env or {}, CERTLOG_REPORT_DIR=str(reports))
+    return subprocess.Popen([sys.executable, "-m", "certlog", "test", "-q", "-k", "describe"], cwd=ROOT,
+                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _owned_by(identity: str) -> list[Path]:
+    found = []
+    for directory in TMP.glob("certlog-*-*"):
+        try:
+            if json.loads((directory / OWNER_FILE).read_text())["owner"] == identity:
+                found.append(directory)
+        except (OSError, ValueError, KeyError):
+            continue
+    return found
+
+
+def _until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _server_up(run: subprocess.Popen) -> tuple[str, int]:
+    """The run's identity and its postmaster's pid, once its server runs."""
+    identity = _until(lambda: process_identity(run.pid), 10, "the run to start")
+
+    def postmaster():
+        for directory in _owned_by(identity):
+            pid_file = directory / "data" / "postmaster.pid"
+            lines = pid_file.read_text().splitlines() if pid_file.exists() else []
+            if len(lines) > 7 and lines[7].strip() == "ready" and int(lines[0]) > 0:  # the postmaster, serving
+                return int(lines[0])
+        return None
+
+    return identity, _until(postmaster, 60, "the run's server")
+
+
+def _janitor_of(pid: int) -> int | None:
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"certlog.provision.janitor" in cmdline:
+            return int(stat.parent.name)
+    return None
+
+
+def _nothing_left(identity: str, postmaster: int) -> None:
+    _until(lambda: not _owned_by(identity) and process_identity(postmaster) is None, 30,
+           "the run's server and directories to be gone")
+
+
+def _tox_interrupt(run: subprocess.Popen) -> None:
+    """What tox does on Ctrl-C: SIGINT, then SIGTERM 0.3 s later, then SIGKILL 0.2 s after that."""
+    for signum, wait in ((signal.SIGINT, 0.3), (signal.SIGTERM, 0.2), (signal.SIGKILL, 0)):
+        if run.poll() is not None:
+            return
+        os.killpg(run.pid, signum)
+        time.sleep(wait)
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C under tox", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_run_leaves_nothing_behind(how, tmp_path):
+    run = _start(tmp_path)
+    identity, postmaster = _server_up(run)
+    if how == "Ctrl-C under tox":
+        _tox_interrupt(run)
+    else:
+        run.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+    run.wait(timeout=60)
+    _nothing_left(identity, postmaster)
+
+
+def test_what_a_run_killed_with_its_janitor_left_is_removed_by_the_next_run(tmp_path):
+    run = _start(tmp_path)
+    identity, postmaster = _server_up(run)
+    janitor = _janitor_of(run.pid)
+    assert janitor is not None, "the run has no janitor"
+    os.kill(janitor, signal.SIGKILL)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=60)
+    time.sleep(0.5)
+    assert _owned_by(identity) and process_identity(postmaster) is not None, "nothing was left to clean"
+    remove_stale()  # what the next run does first
+    _nothing_left(identity, postmaster)
+
+
+def test_a_killed_container_run_leaves_no_container(tmp_path):
+    run = _start(tmp_path, {"CERTLOG_BACKEND": "container", "CERTLOG_IMAGE": "localhost/certlog-local/postgres:15"})
+    identity = _until(lambda: process_identity(run.pid), 10, "the run to start")
+    with docker_api.docker_api() as api, docker_api.environment(api):
+        import docker
+
+        client = docker.from_env()
+        mine = {"label": f"{OWNER_LABEL}={identity}"}
+
+        def containers() -> list | None:
+            try:
+                return client.containers.list(all=True, filters=mine)
+            except docker.errors.APIError:  # it went while being listed
+                return None
+
+        _until(containers, 120, "the run's container")
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=60)
+        _until(lambda: containers() == [], 60, "the container to be removed")
