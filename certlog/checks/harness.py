@@ -72,9 +72,9 @@ class Harness:
             self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
             self.server = self.stack.enter_context(start_server(self.settings))
             self.provenance = standin.install_roles(self.server)
+            if self.server.kind == "external":  # leave it as it was found
+                self.stack.callback(standin.remove_supplied, self.server, self.provenance)
             self.cron_template = cron.prepare(self.server, self.provenance)
-            if self.server.kind == "external":
-                self.stack.callback(standin.drop_supplied_roles, self.server, self.provenance)
         self.scratch = TempDir("run")
         self.stack.callback(self.scratch.remove)
         self.workspace = Workspace(self.server)

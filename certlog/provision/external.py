@@ -28,10 +28,7 @@ def external_server(url: str):
             f"CERTLOG_DATABASE_URL connects as {params.get('user')!r}, which is not a superuser; "
             "the harness creates databases and roles, so use supabase_admin (or another superuser)"
         )
-    yield Server(
-        kind="external",
-        host=params.get("host", "127.0.0.1"),
-        port=int(params.get("port", 5432)),
-        superuser=params.get("user", "postgres"),
-        password=params.get("password"),
-    )
+    host, port = params.get("host", "127.0.0.1"), int(params.get("port", 5432))
+    tcp = not host.startswith("/")  # the Supabase CLI reaches the server the same way, over TCP
+    yield Server(kind="external", host=host, port=port, superuser=params.get("user", "postgres"),
+                 password=params.get("password"), tcp_port=port if tcp else None, tcp_host=host)

@@ -23,6 +23,7 @@ class Server:
     superuser: str
     password: str | None = None
     tcp_port: int | None = None
+    tcp_host: str = "127.0.0.1"
     bindir: str | None = None  # where psql / pg_dump for this server live
     startup_seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
@@ -37,11 +38,11 @@ class Server:
         return " ".join(parts)
 
     def tcp_url(self, dbname: str, user: str = "postgres") -> str:
-        """postgresql:// URL over TCP on 127.0.0.1, as the Supabase CLI takes it (--db-url)."""
+        """postgresql:// URL over TCP (127.0.0.1 for the servers the harness starts), as the Supabase CLI takes it."""
         if self.tcp_port is None:
             raise ValueError(f"the {self.kind} server has no TCP listener")
         auth = quote(user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
-        return f"postgresql://{auth}@127.0.0.1:{self.tcp_port}/{quote(dbname, safe='')}?sslmode=disable"
+        return f"postgresql://{auth}@{self.tcp_host}:{self.tcp_port}/{quote(dbname, safe='')}?sslmode=disable"
 
     def redact(self, text: str) -> str:
         """`text` with the session's password replaced, for logs and the evidence."""

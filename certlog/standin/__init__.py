@@ -30,6 +30,7 @@ class Provenance:
     """Which Supabase pieces the server had and which the stand-in supplied."""
 
     pieces: dict[str, str] = field(default_factory=dict)  # piece -> supplied | server | missing
+    created_databases: list[str] = field(default_factory=list)  # server-wide databases the stand-in made
 
     def supplied_roles(self) -> list[str]:
         return [p.removeprefix("role ") for p, source in self.pieces.items()
@@ -78,8 +79,10 @@ def set_privilege_mode(server: Server, dbname: str, mode: str) -> None:
         run_script(server, dbname, "30_default_privileges_revoked.sql")
 
 
-def drop_supplied_roles(server: Server, provenance: Provenance) -> None:
-    """On a server the run did not make: remove the roles the stand-in created, once nothing uses them."""
+def remove_supplied(server: Server, provenance: Provenance) -> None:
+    """On a server the run did not make: remove the databases and roles the stand-in created."""
     with connect(server, "postgres", autocommit=True) as conn:
+        for name in reversed(provenance.created_databases):
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
         for role in reversed(provenance.supplied_roles()):
             conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))

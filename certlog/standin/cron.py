@@ -27,7 +27,9 @@ TEMPLATE = "certlog_cron_template"
 
 
 def prepare(server: Server, provenance: Provenance) -> str | None:
-    """The template with pg_cron enabled, or None (recorded) where this server's pg_cron cannot serve it."""
+    """The template with pg_cron enabled, or None (recorded) where this server's pg_cron cannot serve it.
+    Where it creates them, `provenance.created_databases` names the databases (to drop on a server the run
+    did not start)."""
     with connect(server, "postgres", autocommit=True) as conn:
         preloaded = "pg_cron" in conn.execute("show shared_preload_libraries").fetchone()[0]
         served = conn.execute("select current_setting('cron.database_name', true)").fetchone()[0]
@@ -37,6 +39,7 @@ def prepare(server: Server, provenance: Provenance) -> str | None:
         if conn.execute("select 1 from pg_database where datname = %s", (TEMPLATE,)).fetchone():
             return TEMPLATE
         conn.execute(sql.SQL("create database {} owner postgres").format(sql.Identifier(CRON_DATABASE)))
+        provenance.created_databases += [CRON_DATABASE, TEMPLATE]
     with connect(server, CRON_DATABASE, autocommit=True) as conn:
         conn.execute((STANDIN / "15_pg_cron.sql").read_text())
     with connect(server, "postgres", autocommit=True) as conn:

@@ -1,0 +1,69 @@
+"""The evidence is a typed contract: it round-trips through results.json unchanged, a record of the wrong
+shape fails where it is made, and a report rebuilt from saved results is the report the run wrote."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from certlog.checks.requirements import catalogue
+from certlog.paths import ROOT
+from certlog.reporting import evidence as records
+from certlog.reporting import report
+from certlog.reporting.verdicts import requirement_verdicts
+
+
+def _evidence() -> records.Evidence:
+    ev = records.Evidence()
+    records.put(ev, records.RunInfo(command="verify", started_at="2026-11-25T12:00:00+00:00", machine="m",
+                                    python="3.11", backend="auto", seed_rows=50_000, seed=1, migrations_dir="d",
+                                    migrations=[records.MigrationFile(name="1_x.sql", sha256="ab" * 32)],
+                                    complete=True), "session")
+    records.put(ev, records.Latency(statement="select 1", n=3, hits=1, p50_ms=0.1, p95_ms=0.2, p99_ms=0.3,
+                                    max_ms=0.4, mean_ms=0.2, budget_ms=5, samples_ms=[0.1, 0.2, 0.4]), "t::latency")
+    records.put(ev, records.PrivilegeCell(mode="legacy", role="anon", privilege="SELECT", expected=False,
+                                          catalog=False, observed="refused (42501)"), "t::privileges")
+    records.put(ev, records.CliStep(step="db push", command="supabase db push", exit_code=0, seconds=0.5,
+                                    output="Finished"), "t::push")
+    ev.tests += [records.TestOutcome(nodeid="t::latency", outcome="passed", requirements=["PERF-1"]),
+                 records.TestOutcome(nodeid="t::privileges", outcome="failed", requirements=["AC-5"],
+                                     message="AssertionError")]
+    return ev
+
+
+def test_the_evidence_round_trips_through_its_file(tmp_path):
+    ev = _evidence()
+    records.save(tmp_path / "results.json", ev)
+    assert records.load(tmp_path / "results.json") == ev
+
+
+def test_a_record_of_the_wrong_shape_fails_where_it_is_made():
+    with pytest.raises(ValidationError):
+        records.Latency(statement="select 1", n="many")
+    with pytest.raises(ValidationError):
+        records.CliStep(step="x", command="y", exit_code=0, seconds=1.0, output="", verdict="PASS")
+
+
+def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself():
+    ev = _evidence()
+    rendered = report.render(ev, requirement_verdicts(ev.tests))
+    assert "FAIL: not granted; refused (42501)" in rendered.markdown  # what the failed privilege test recorded
+    assert "**PASS** (`t::latency`)" in rendered.markdown
+    assert f"**1 of {len(catalogue())} requirements pass.**" in rendered.markdown  # PERF-1 passes, AC-5 fails
+
+
+def test_a_report_rebuilt_from_saved_results_is_the_one_written(tmp_path):
+    ev = _evidence()
+    records.save(tmp_path / "results.json", ev)
+    first = tmp_path / "first"
+    report.write(first, report.render(ev, requirement_verdicts(ev.tests)))
+    rebuilt = tmp_path / "rebuilt"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")} | {"CERTLOG_REPORT_DIR": str(rebuilt)}
+    out = subprocess.run([sys.executable, "-m", "certlog", "report", str(tmp_path / "results.json")], cwd=ROOT,
+                         env=env, capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr  # a requirement fails in these results
+    written = sorted(p.name for p in first.iterdir())
+    assert written == sorted(p.name for p in rebuilt.iterdir() if not p.name.startswith("."))
+    assert all((first / name).read_bytes() == (rebuilt / name).read_bytes() for name in written)
