@@ -5,7 +5,7 @@ A cron batch killed mid-transaction, a migration failing partway, a server crash
 
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 import pytest
@@ -86,24 +86,29 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
     if server.restart is None:
         pytest.skip(f"the {server.kind} backend cannot crash and restart its server")
     with databases.connect(server, fresh_db) as conn:
-        notifications = cron.due_notifications(conn, date(2026, 11, 25), 4_000)
+        certifications = cron.due_notifications(conn, date(2026, 11, 25), 500)
     acknowledged: list[str] = []
     attempted: list[str] = []
-    stop = threading.Event()
+    interrupted = threading.Event()
 
     def writer():
+        """Night after night of batches until the server goes down under it (or 60 s pass)."""
+        deadline = time.monotonic() + 60
         with postgrest_session(server, fresh_db) as api:
-            for at in range(0, len(notifications), 50):
-                batch = notifications[at:at + 50]
-                attempted.extend(n.key for n in batch)
-                try:
-                    with api.request("service_role", commit=True) as conn:
-                        stored = cron.upsert(conn, batch)
-                except psycopg.OperationalError:
-                    return  # the server went down: what was acknowledged must survive
-                acknowledged.extend(stored)
-                if stop.is_set():
-                    return
+            for day in (date(2026, 11, 25) + timedelta(days=n) for n in range(10_000)):
+                for at in range(0, len(certifications), 50):
+                    batch = [cron.Notification(c.certification_id, c.notification_type, c.recipient_id, day)
+                             for c in certifications[at:at + 50]]
+                    attempted.extend(n.key for n in batch)
+                    try:
+                        with api.request("service_role", commit=True) as conn:
+                            stored = cron.upsert(conn, batch)
+                    except psycopg.OperationalError:
+                        interrupted.set()
+                        return  # the server went down: what was acknowledged must survive
+                    acknowledged.extend(stored)
+                    if time.monotonic() > deadline:
+                        return
 
     thread = threading.Thread(target=writer)
     thread.start()
@@ -111,8 +116,7 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
     while len(acknowledged) < 1_000 and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.005)
     server.restart()
-    stop.set()
-    thread.join(timeout=60)
+    thread.join(timeout=90)
     with databases.connect(server, fresh_db) as conn:
         stored = [k for (k,) in conn.execute("select idempotency_key from public.cert_notification_log "
                                              "where idempotency_key = any(%s)", (attempted,))]
@@ -120,6 +124,6 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
                          figures={"rows attempted": len(attempted),
                                   "rows acknowledged before the crash": len(acknowledged),
                                   "acknowledged rows found after the restart": len(set(acknowledged) & set(stored))}))
-    assert 0 < len(acknowledged) < len(notifications), "the crash did not land mid-run"
+    assert interrupted.is_set() and acknowledged, "the crash did not land mid-run"
     assert set(acknowledged) <= set(stored)
     assert len(stored) == len(set(stored)) and set(stored) <= set(attempted)

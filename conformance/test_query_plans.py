@@ -74,6 +74,7 @@ def _rpc_plan(conn, pairs):
     return nested[0]
 
 
+@pytest.mark.needs("auto_explain")
 @pytest.mark.requirement("PERF-2")
 def test_a_nightly_batch_check_probes_the_composite_index(superuser, at_task_scale, evidence):
     """A night's batch (1 000 pairs, 900 already sent), through the RPC, probes the composite index."""
@@ -84,6 +85,7 @@ def test_a_nightly_batch_check_probes_the_composite_index(superuser, at_task_sca
     assert plan["Plan"]["Actual Rows"] == 900
 
 
+@pytest.mark.needs("auto_explain")
 @pytest.mark.requirement("PERF-2")
 def test_a_batch_check_of_every_seeded_pair_answers_in_one_round_trip(superuser, at_task_scale, evidence):
     """All 50 000 seeded pairs plus 1 000 unseen ones: the right answer from one RPC, by index probes."""

@@ -43,6 +43,8 @@ def test_db_push_applied_every_migration_and_recorded_it(templates, settings, mo
 @pytest.mark.requirement("PLAT-3", "AC-7")
 def test_a_second_db_push_is_a_no_op(templates, evidence):
     second_push = templates["legacy"].pushes[1]
+    if second_push is None:
+        pytest.skip("a mutation run does not repeat the push (nothing a migration changes decides it)")
     evidence.put(_step("db push again (legacy)", second_push))
     assert second_push.ok and UP_TO_DATE in second_push.output, second_push.output
 

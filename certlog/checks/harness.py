@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import psycopg
+
 from certlog import standin
 from certlog.checks.lazy import Lazy
 from certlog.database import seed
@@ -102,7 +104,7 @@ class Harness:
         """mode -> PreparedTemplate, each built when first needed; on_template(t) is told of each."""
         def make(mode: str) -> build.PreparedTemplate:
             made = build.build_template(self.workspace, self.cli, self.base, mode, self.settings.migrations_dir,
-                                        self.data, progress=self.say)
+                                        self.data, progress=self.say, repeat_push=not self.lazy)
             self.on_template(made)
             return made
 
@@ -113,9 +115,14 @@ class Harness:
         """Extensions the server can create (and, for those that must be preloaded, has loaded)."""
         from certlog.database.connections import connect
 
-        with connect(self.server, "postgres") as conn:
+        with connect(self.server, "postgres", autocommit=True) as conn:
             names = {n for (n,) in conn.execute("select name from pg_available_extensions")}
             preloaded = conn.execute("show shared_preload_libraries").fetchone()[0]
+            try:  # a module, not an extension: the batch check's plan is read through it
+                conn.execute("load 'auto_explain'")
+                names.add("auto_explain")
+            except psycopg.Error:
+                pass
         return {n for n in names if n not in ("pg_cron", "pg_stat_statements") or n in preloaded}
 
     @cached_property

@@ -29,6 +29,7 @@ class SessionOutcome:
     stopped: str = ""  # why the session ended early (pytest.exit's message)
     first_message: str = ""  # the first failure's assertion message
     skip_reasons: list[str] = field(default_factory=list)
+    messages: dict[str, str] = field(default_factory=dict)  # failed test -> what it said
 
 
 class _Outcomes:
@@ -56,15 +57,16 @@ class _Outcomes:
     def pytest_runtest_logreport(self, report):
         if report.failed and report.nodeid not in self.outcome.failed:
             self.outcome.failed.append(report.nodeid)
+            lines = [line for line in report.longreprtext.splitlines() if line.startswith("E ")]
+            self.outcome.messages[report.nodeid] = " ".join(line[1:].strip() for line in lines)[:400]
             if not self.outcome.first_message:
-                lines = [line for line in report.longreprtext.splitlines() if line.startswith("E ")]
-                self.outcome.first_message = " ".join(line[1:].strip() for line in lines)[:400]
+                self.outcome.first_message = self.outcome.messages[report.nodeid]
         elif report.when == "call" and report.passed:
             self.outcome.passed += 1
         elif report.skipped:
             self.outcome.skipped += 1
             if isinstance(report.longrepr, tuple):
-                self.outcome.skip_reasons.append(report.longrepr[2].removeprefix("Skipped: "))
+                self.outcome.skip_reasons.append(f"`{report.nodeid}`: {report.longrepr[2].removeprefix('Skipped: ')}")
         if not (self.stop_after_first and self.outcome.failed and self.session):
             return
         if not self.first or all(any(f.startswith(p) for f in self.outcome.failed) for p in self.first):

@@ -97,15 +97,15 @@ def _explain_key(state: dict) -> tuple[str, dict]:
 
 
 WORKLOADS = (
-    Workload("dedup_lookup_hit", 1_000, _dedup_hits, _lookup, lambda s, r: r == [(1,)], explain=_explain_key),
-    Workload("dedup_lookup_miss", 1_000, _dedup_misses, _lookup, lambda s, r: r == [], explain=_explain_key),
-    Workload("composite_lookup", 1_000, _composite, _composite_run, lambda s, r: len(r) == 1,
+    Workload("dedup_lookup_hit", 600, _dedup_hits, _lookup, lambda s, r: r == [(1,)], explain=_explain_key),
+    Workload("dedup_lookup_miss", 600, _dedup_misses, _lookup, lambda s, r: r == [], explain=_explain_key),
+    Workload("composite_lookup", 600, _composite, _composite_run, lambda s, r: len(r) == 1,
              explain=lambda state: (state["sql"], state["next"]())),
-    *(Workload(f"cron_upsert[{label}]", 30, _upsert_state(share),
+    *(Workload(f"cron_upsert[{label}]", 20, _upsert_state(share),
                lambda conn, state, body: calls.upsert_json(conn, body),
                lambda s, r: len(r) == s["new"], setup=_upsert_body, params={"new_share": label})
       for label, share in (("all-new", 1.0), ("half-new", 0.5), ("all-duplicates", 0.0))),
-    Workload("batch_check_rpc_50000_pairs", 8, _batch_check,
+    Workload("batch_check_rpc_50000_pairs", 6, _batch_check,
              lambda conn, state, _args: conn.execute(state["sql"], state["body"]).fetchone()[0],
              lambda s, r: r == list(range(1, s["sent"] + 1))),
 )

@@ -109,13 +109,14 @@ def push(cli: SupabaseCli, dbname: str, migrations: Path) -> CliRun:
 
 
 def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str, migrations: Path, data: SeedPlan,
-                   *, progress: Callable[[str], None] = lambda message: None, what: str = "") -> PreparedTemplate:
+                   *, progress: Callable[[str], None] = lambda message: None, what: str = "",
+                   repeat_push: bool = True) -> PreparedTemplate:
     server = workspace.server
     name = workspace.create(what or f"tmpl_{mode}", template=base)
     standin.set_privilege_mode(server, name, mode)
     started = time.perf_counter()
     first_push = push(cli, name, migrations)
-    second_push = cli.db_push(name, migrations) if mode == NO_OP_PUSH_MODE else None
+    second_push = cli.db_push(name, migrations) if repeat_push and mode == NO_OP_PUSH_MODE else None
     history = migration_history(server, name)
     applied = {f"{h['version']}_{h['name']}.sql" for h in history}
     skipped = [p.name for p in migration_files(migrations) if p.name not in applied]

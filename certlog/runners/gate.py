@@ -53,14 +53,14 @@ def steps(settings: Settings) -> list[Step]:
              ((*PY, "certlog", "contract"),)),
         Step("deno", "`deno test` of the Edge Function's code (`supabase/functions/_shared/`)",
              ((deno, "test", "--allow-read"),), cwd=FUNCTIONS),
-        Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
-                      "of cron runs)", ((*PY, "certlog", "test", "-q", "-p", "no:terminal"),)),
         Step("mutants", "every broken migration of `mutants/catalogue.toml` must turn the suite red (and the "
                         "control must pass)", ((*PY, "certlog", "mutants"),), cores=2),
         Step("majors", "the suite on PostgreSQL 16 and 18 (from wheels), saying what those servers lack",
              ((*PY, "certlog", "majors", "16", "18"),), cores=2),
+        Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
+                      "of cron runs)", ((*PY, "certlog", "test", "-q"),)),
         Step("containers", "the suite through Testcontainers, on a podman-served Docker API",
-             ((*PY, "certlog", "test", "-q", "-p", "no:terminal"),), env=container),
+             ((*PY, "certlog", "test", "-q"),), env=container),
         Step("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
         Step("harness", "the tool itself: every bad setting, interrupts and kills leave nothing, the README's "

@@ -75,7 +75,7 @@ def ensure_pgtap(bindir: Path) -> None:
 
 
 NEEDS = {"pg_cron": "create extension if not exists pg_cron"}  # extension -> how a migration asks for it
-OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements")  # not built for the wheels' servers
+OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements", "auto_explain")  # not in the wheels' servers
 
 
 def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> MajorResult:
@@ -91,8 +91,13 @@ def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> Ma
     with embedded_server(major=major, bindir=bindir) as server:
         provenance = standin.install_roles(server)
         template = cron.prepare(server, provenance)
-        with connect(server, "postgres") as conn:
+        with connect(server, "postgres", autocommit=True) as conn:
             available = {n for (n,) in conn.execute("select name from pg_available_extensions")}
+            try:
+                conn.execute("load 'auto_explain'")
+                available.add("auto_explain")
+            except Exception:  # noqa: BLE001 - not built for this server
+                pass
         missing = [x for x in OPTIONAL_HERE if x not in available]
         migrations, not_applied = _applicable(settings.migrations_dir, missing, scratch / f"pg{major}" / "migrations")
         local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
@@ -100,7 +105,8 @@ def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> Ma
         outcome = run_session(local, ProvidedServer(server, provenance, cron_template=template),
                               args=("schema", "conformance", f"--certlog-allow-missing={','.join(missing)}",
                                     "--certlog-command=majors"))
-    return MajorResult(major, version, outcome.passed, outcome.failed, outcome.skip_reasons, not_applied,
+    failed = [f"{node}: {outcome.messages.get(node, '')[:300]}" for node in outcome.failed]
+    return MajorResult(major, version, outcome.passed, failed, outcome.skip_reasons, not_applied,
                        outcome.exit_code, outcome.seconds)
 
 
@@ -155,7 +161,7 @@ def markdown(results: list[MajorResult]) -> str:
            table(["Major", "Server", "Passed", "Failed", "Skipped", "Seconds", "Verdict"], rows)]
     for r in results:
         if r.failed:
-            out += ["", f"## PostgreSQL {r.major}: failed", "", *[f"- `{n}`" for n in r.failed]]
+            out += ["", f"## PostgreSQL {r.major}: failed", "", *[f"- {n}" for n in r.failed]]
         if r.skipped or r.not_applied:
             out += ["", f"## PostgreSQL {r.major}: not verified on this major (the server lacks it; verified on 15)",
                     "", *[f"- migration not applied: `{n}`" for n in r.not_applied],
