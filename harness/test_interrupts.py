@@ -11,9 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import pytest
 
 from certlog.paths import ROOT
 from certlog.provision import docker_api
@@ -93,30 +92,47 @@ def _tox_interrupt(run: subprocess.Popen) -> None:
         time.sleep(wait)
 
 
-@pytest.mark.parametrize("how", ["Ctrl-C under tox", "SIGTERM", "SIGKILL"])
-def test_an_interrupted_run_leaves_nothing_behind(how, tmp_path):
-    run = _start(tmp_path)
-    identity, postmaster = _server_up(run)
-    if how == "Ctrl-C under tox":
-        _tox_interrupt(run)
-    else:
-        run.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
-    run.wait(timeout=60)
-    _nothing_left(identity, postmaster)
+def _scenario(how: str, reports: Path) -> str | None:
+    """One real run, interrupted `how`; what was left behind (None: nothing)."""
+    run = _start(reports)
+    try:
+        identity, postmaster = _server_up(run)
+        if how == "Ctrl-C under tox":
+            _tox_interrupt(run)
+        elif how == "SIGKILL of the run and its janitor":
+            janitor = _janitor_of(run.pid)
+            if janitor is None:
+                return "the run has no janitor"
+            os.kill(janitor, signal.SIGKILL)
+            run.send_signal(signal.SIGKILL)
+            run.wait(timeout=60)
+            time.sleep(0.5)
+            if not (_owned_by(identity) and process_identity(postmaster) is not None):
+                return "nothing was left for the next run to clean"
+            remove_stale()  # what the next run does first
+        else:
+            run.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+        run.wait(timeout=60)
+        _nothing_left(identity, postmaster)
+        return None
+    except AssertionError as failure:
+        return str(failure)
+    finally:
+        if run.poll() is None:
+            run.kill()
 
 
-def test_what_a_run_killed_with_its_janitor_left_is_removed_by_the_next_run(tmp_path):
-    run = _start(tmp_path)
-    identity, postmaster = _server_up(run)
-    janitor = _janitor_of(run.pid)
-    assert janitor is not None, "the run has no janitor"
-    os.kill(janitor, signal.SIGKILL)
-    run.send_signal(signal.SIGKILL)
-    run.wait(timeout=60)
-    time.sleep(0.5)
-    assert _owned_by(identity) and process_identity(postmaster) is not None, "nothing was left to clean"
-    remove_stale()  # what the next run does first
-    _nothing_left(identity, postmaster)
+SCENARIOS = ("Ctrl-C under tox", "SIGTERM", "SIGKILL", "SIGKILL of the run and its janitor")
+
+
+def test_an_interrupted_run_leaves_nothing_behind(tmp_path, subtests):
+    """Each way a run gets interrupted in practice, side by side (each its own run and server)."""
+    with ThreadPoolExecutor(max_workers=len(SCENARIOS)) as pool:
+        found = dict(zip(SCENARIOS, pool.map(lambda how: _scenario(how, tmp_path / how.replace(" ", "-")),
+                                             SCENARIOS), strict=True))
+    for how, left in found.items():
+        with subtests.test(msg=how):
+            assert left is None, left
 
 
 def test_a_killed_container_run_leaves_no_container(tmp_path):

@@ -5,6 +5,7 @@ setting silently ignored."""
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -95,10 +96,18 @@ COMMAND_LINES = {
 }
 
 
+@pytest.fixture(scope="module")
+def command_lines() -> dict[str, subprocess.CompletedProcess]:
+    """Every command line below, run side by side (each is a process of its own, mostly starting up)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = pool.map(lambda case: _certlog(*COMMAND_LINES[case][0], env=COMMAND_LINES[case][1]), COMMAND_LINES)
+        return dict(zip(COMMAND_LINES, runs, strict=True))
+
+
 @pytest.mark.parametrize("case", list(COMMAND_LINES))
-def test_a_bad_command_line_gets_one_line_and_its_exit_code(case):
-    args, env, code, said = COMMAND_LINES[case]
-    out = _certlog(*args, env=env)
+def test_a_bad_command_line_gets_one_line_and_its_exit_code(case, command_lines):
+    _args, _env, code, said = COMMAND_LINES[case]
+    out = command_lines[case]
     assert out.returncode == code, out.stderr[-2000:]
     assert said in out.stderr
     assert "Traceback" not in out.stdout + out.stderr

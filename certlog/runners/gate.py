@@ -1,7 +1,8 @@
 """`certlog gate`: everything `make test` proves, on both cores, with a time profile at the end.
 
 Each step is a command of its own (its output in <report dir>/gate/<step>.log); a step says how
-many cores it keeps busy, and steps start as soon as their cores are free, the quick ones first.
+many cores it keeps busy, and steps start in their order as soon as their cores are free: the quick
+checks first, then the longest work first, so that the two cores finish together.
 The gate fails if any step fails; Ctrl-C or SIGTERM stops every running step (each removes what
 it started) and exits 130.
 """
@@ -57,12 +58,12 @@ def steps(settings: Settings) -> list[Step]:
                         "control must pass)", ((*PY, "certlog", "mutants"),), cores=2),
         Step("majors", "the suite on PostgreSQL 16 and 18 (from wheels), saying what those servers lack",
              ((*PY, "certlog", "majors", "16", "18"),), cores=2),
-        Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
-                      "of cron runs)", ((*PY, "certlog", "test", "-q"),)),
         Step("containers", "the suite through Testcontainers, on a podman-served Docker API",
              ((*PY, "certlog", "test", "-q"),), env=container),
         Step("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
+        Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
+                      "of cron runs)", ((*PY, "certlog", "test", "-q"),)),
         Step("harness", "the tool itself: every bad setting, interrupts and kills leave nothing, the README's "
                         "claims", ((*PY, "pytest", "-p", "no:cacheprovider", "-q", "harness"),)),
     ]
@@ -108,16 +109,18 @@ def main(settings: Settings, *, say=print) -> int:
     try:
         while pending or running:
             busy = sum(r.step.cores for r in running)
-            for step in list(pending):
-                if busy + step.cores <= CORES or not running:
-                    log = logs / f"{step.name}.log"
-                    log.write_text("")
-                    commands = list(step.commands)
-                    run = _Running(step, _start(step, commands, log, settings), time.perf_counter(), log, commands[1:])
-                    running.append(run)
-                    pending.remove(step)
-                    busy += step.cores
-                    say(f"gate: {step.name} started ({step.cores} core{'s' if step.cores > 1 else ''})", flush=True)
+            while pending:
+                step = pending[0]
+                if busy + step.cores > CORES and running:
+                    break  # in order: a step waits for its cores rather than be overtaken
+                log = logs / f"{step.name}.log"
+                log.write_text("")
+                commands = list(step.commands)
+                run = _Running(step, _start(step, commands, log, settings), time.perf_counter(), log, commands[1:])
+                running.append(run)
+                pending.pop(0)
+                busy += step.cores
+                say(f"gate: {step.name} started ({step.cores} core{'s' if step.cores > 1 else ''})", flush=True)
             time.sleep(0.1)
             for run in list(running):
                 code = run.process.poll()
