@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 PG_MAJOR="${CERTLOG_PG_MAJOR:-15}"
 TOX_VERSION="4.67.15"
-TOX_UV_VERSION="1.37.9"
+TOX_UV_VERSION="1.37.1"
 say() { echo "setup: $*" >&2; }
 
 wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
