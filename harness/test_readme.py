@@ -56,3 +56,10 @@ def test_every_path_it_names_exists():
     paths = {p for p in re.findall(r"`((?:supabase|certlog|scripts|containers|mutants|bench|schema|conformance|"
                                    r"harness|\.github)/[\w./-]*)`", README) if "*" not in p and "<" not in p}
     assert paths and {p for p in paths if not (ROOT / p).exists()} == set()
+
+
+def test_where_it_says_certlog_lives_is_where_tox_builds_it():
+    env_dir = re.search(r"^env_dir = \{work_dir\}\{/\}(\S+)$", (ROOT / "tox.ini").read_text(), re.MULTILINE)
+    assert env_dir, "tox.ini no longer shares one environment; the README's certlog path needs a word"
+    named = set(re.findall(r"`(\.tox/[^/`]+)/bin/certlog", README))
+    assert named == {f".tox/{env_dir.group(1)}"}

@@ -23,6 +23,7 @@ from certlog.reporting.markdown import table
 from certlog.settings import Settings
 
 CORES = 2
+HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs show progress
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
 DENO_CONFIG = FUNCTIONS / "deno.json"
@@ -97,7 +98,7 @@ def main(settings: Settings, *, say=print) -> int:
     logs = settings.report_dir / "gate"
     logs.mkdir(parents=True, exist_ok=True)
     pending, running, done = list(steps(settings)), [], []
-    began = time.perf_counter()
+    began = last_word = time.perf_counter()
 
     def stop_all(signum=None, frame=None):
         for run in running:
@@ -121,7 +122,11 @@ def main(settings: Settings, *, say=print) -> int:
                 pending.pop(0)
                 busy += step.cores
                 say(f"gate: {step.name} started ({step.cores} core{'s' if step.cores > 1 else ''})", flush=True)
+                last_word = time.perf_counter()
             time.sleep(0.1)
+            if time.perf_counter() - last_word >= HEARTBEAT_SECONDS and running:
+                say("gate: still running " + "; ".join(_progress(r) for r in running), flush=True)
+                last_word = time.perf_counter()
             for run in list(running):
                 code = run.process.poll()
                 if code is None:
@@ -135,6 +140,7 @@ def main(settings: Settings, *, say=print) -> int:
                 done.append(run)
                 say(f"gate: {run.step.name} {'passed' if code == 0 else f'FAILED (exit {code})'} in "
                     f"{run.finished - run.started:.1f} s", flush=True)
+                last_word = time.perf_counter()
     except KeyboardInterrupt:
         for run in running:
             if run.process and run.process.poll() is None:
@@ -147,6 +153,13 @@ def main(settings: Settings, *, say=print) -> int:
         signal.signal(signal.SIGTERM, previous)
     total = time.perf_counter() - began
     return _profile(done, total, logs, settings, say)
+
+
+def _progress(run: _Running) -> str:
+    """A running step's age and the last line its log has, so a long step is seen to move."""
+    lines = run.log.read_text(errors="replace").strip().splitlines()
+    last = lines[-1].strip()[:90] if lines else "(no output yet)"
+    return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"
 
 
 def _profile(done: list[_Running], total: float, logs: Path, settings: Settings, say) -> int:

@@ -1,0 +1,25 @@
+"""The gate runner itself, on stand-in steps: it says what runs, shows a failing step's log, exits 1."""
+
+import sys
+
+from certlog.errors import EXIT_FAILED
+from certlog.runners import gate
+from certlog.settings import Settings
+
+
+def test_a_failing_step_fails_the_gate_with_its_log_and_long_steps_show_progress(tmp_path, monkeypatch):
+    python = sys.executable
+    monkeypatch.setattr(gate, "HEARTBEAT_SECONDS", 0.3)
+    monkeypatch.setattr(gate, "steps", lambda settings: [
+        gate.Step("slow", "sleeps", ((python, "-c", "import time; print('working', flush=True); time.sleep(1.2)"),)),
+        gate.Step("broken", "fails", ((python, "-c", "print('the reason it broke'); raise SystemExit(4)"),)),
+    ])
+    said = []
+    settings = Settings.from_env({"CERTLOG_REPORT_DIR": str(tmp_path)})
+
+    assert gate.main(settings, say=lambda text, **_: said.append(text)) == EXIT_FAILED
+
+    words = "\n".join(said)
+    assert "gate: still running slow" in words and "working" in words
+    assert "gate: broken FAILED (exit 4)" in words and "the reason it broke" in words
+    assert "1 of 2 steps passed" in (tmp_path / "gate.md").read_text()
