@@ -50,8 +50,14 @@ fi
 
 scripts/build-images.sh
 
-if [ ! -x .venv/bin/tox ] || [ "$(.venv/bin/tox --version 2>/dev/null | cut -d' ' -f1)" != "$TOX_VERSION" ] \
-   || ! .venv/bin/python -c "import tox_uv" 2>/dev/null; then
+pinned_tox() {
+  .venv/bin/python - "$TOX_VERSION" "$TOX_UV_VERSION" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit((version("tox"), version("tox-uv")) != tuple(sys.argv[1:]))
+PY
+}
+if [ ! -x .venv/bin/tox ] || ! pinned_tox; then
   say "creating .venv with tox ${TOX_VERSION} and tox-uv ${TOX_UV_VERSION}"
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"

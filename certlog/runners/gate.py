@@ -152,7 +152,7 @@ def main(settings: Settings, *, say=print) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     total = time.perf_counter() - began
-    return _profile(done, total, logs, settings, say)
+    return _profile(sorted(done, key=lambda r: r.started), began, total, logs, settings, say)
 
 
 def _progress(run: _Running) -> str:
@@ -162,8 +162,8 @@ def _progress(run: _Running) -> str:
     return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"
 
 
-def _profile(done: list[_Running], total: float, logs: Path, settings: Settings, say) -> int:
-    rows = [(r.step.name, r.step.cores, f"{r.started - done[0].started:.1f}", f"{r.finished - r.started:.1f}",
+def _profile(done: list[_Running], began: float, total: float, logs: Path, settings: Settings, say) -> int:
+    rows = [(r.step.name, r.step.cores, f"{r.started - began:.1f}", f"{r.finished - r.started:.1f}",
              "passed" if r.outcome == 0 else f"**FAILED** (exit {r.outcome})") for r in done]
     text = (f"# The gate: {sum(r.outcome == 0 for r in done)} of {len(done)} steps passed in {total:.1f} s\n\n"
             + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
