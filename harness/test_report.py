@@ -26,7 +26,7 @@ def _evidence() -> records.Evidence:
     records.put(ev, records.PrivilegeCell(mode="legacy", role="anon", privilege="SELECT", expected=False,
                                           catalog=False, observed="refused (42501)"), "t::privileges")
     records.put(ev, records.CliStep(step="db push", command="supabase db push", exit_code=0, seconds=0.5,
-                                    output="Finished"), "t::push")
+                                    output="Finished \U0001f389"), "t::push")
     ev.tests += [records.TestOutcome(nodeid="t::latency", outcome="passed", requirements=["PERF-1"]),
                  records.TestOutcome(nodeid="t::privileges", outcome="failed", requirements=["AC-5"],
                                      message="AssertionError")]
@@ -52,6 +52,13 @@ def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself
     assert "FAIL: not granted; refused (42501)" in rendered.markdown  # what the failed privilege test recorded
     assert "**PASS** (`t::latency`)" in rendered.markdown
     assert f"**1 of {len(catalogue())} requirements pass.**" in rendered.markdown  # PERF-1 passes, AC-5 fails
+
+
+def test_the_report_draws_in_any_font_and_wraps_long_cells():
+    rendered = report.render(_evidence(), requirement_verdicts(_evidence().tests))
+    assert "Finished" in rendered.markdown
+    assert [c for c in rendered.markdown + rendered.html if ord(c) > 0xFFFF] == []  # no emoji boxes
+    assert "white-space:pre-wrap" in rendered.html  # a long line of tool output wraps instead of leaving the page
 
 
 def test_a_report_rebuilt_from_saved_results_is_the_one_written(tmp_path):

@@ -16,7 +16,10 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def code(text: str, language: str = "") -> str:
-    return f"```{language}\n{text.rstrip()}\n```"
+    """A tool's output as a code block, without its decorations outside the Basic Multilingual Plane (emoji,
+    which many monospace fonts, headless Chromium's among them, draw as empty boxes)."""
+    plain = "".join(c for c in text if ord(c) <= 0xFFFF)
+    return f"```{language}\n{plain.rstrip()}\n```"
 
 
 def details(summary: str, body: str) -> str:

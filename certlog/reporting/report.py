@@ -183,10 +183,11 @@ def _migrations(ev: Evidence) -> str:
 def _supabase_cli(ev: Evidence) -> str:
     if not ev.cli:
         return "## Supabase CLI\n\n" + NOT_RECORDED
-    rows = [(s.step, f"`{s.command}`", s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
-    outputs = [details(f"{html.escape(s.step)}: output", code(s.output.strip()[-2500:])) for s in ev.cli]
+    rows = [(s.step, s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
+    outputs = [details(f"{html.escape(s.step)}: the command as run, its output",
+                       code(f"$ {s.command}\n{s.output.strip()[-2500:]}")) for s in ev.cli]
     return ("## Supabase CLI (the task's framework, run for real)\n\n"
-            + table(["Step", "Command as run", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
+            + table(["Step", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
 
 
 def _describe(ev: Evidence) -> str:
@@ -316,7 +317,8 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-se
 padding:0 1em;color:#1f2328}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;
 font-size:0.9em}th{background:#f6f8fa}
-pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:0.85em}code{font-family:"DejaVu Sans Mono",monospace}
+pre{background:#f6f8fa;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:0.85em}
+code{font-family:"DejaVu Sans Mono",monospace}
 strong{font-weight:600}img{max-width:100%}
 """
 
