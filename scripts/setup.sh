@@ -42,10 +42,12 @@ if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   exit 3
 fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+npm_job=""
 if [ "$(cat node_modules/.certlog-lock 2>/dev/null)" != "$lock_sum" ]; then
-  say "installing the Supabase CLI and Deno from package-lock.json (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
-  echo "$lock_sum" > node_modules/.certlog-lock
+  say "installing the Supabase CLI and Deno from package-lock.json (npm ci, beside the rest)"
+  # The stamp is written last: an interrupted install is redone by the next run.
+  ( npm ci --no-audit --no-fund --loglevel=error >/dev/null && echo "$lock_sum" > node_modules/.certlog-lock ) &
+  npm_job=$!
 fi
 
 scripts/build-images.sh
@@ -59,6 +61,17 @@ PY
 }
 if [ ! -x .venv/bin/tox ] || ! pinned_tox; then
   say "creating .venv with tox ${TOX_VERSION} and tox-uv ${TOX_UV_VERSION}"
-  python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
+  python3 -m venv --without-pip .venv
+  if python3 -m pip --python .venv/bin/python --version >/dev/null 2>&1; then
+    # This interpreter's pip installs into the venv: no copy of pip to bootstrap inside it (seconds saved).
+    python3 -m pip --python .venv/bin/python install -q --disable-pip-version-check \
+      "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
+  else
+    .venv/bin/python -m ensurepip >/dev/null
+    .venv/bin/python -m pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
+  fi
+fi
+if [ -n "$npm_job" ] && ! wait "$npm_job"; then
+  say "npm ci failed (see its messages above); the Supabase CLI and Deno are not installed"
+  exit 3
 fi
