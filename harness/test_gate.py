@@ -11,7 +11,8 @@ def test_a_failing_step_fails_the_gate_with_its_log_and_long_steps_show_progress
     python = sys.executable
     monkeypatch.setattr(gate, "HEARTBEAT_SECONDS", 0.3)
     monkeypatch.setattr(gate, "steps", lambda settings: [
-        gate.Step("slow", "sleeps", ((python, "-c", "import time; print('working', flush=True); time.sleep(1.2)"),)),
+        gate.Step("slow", "sleeps", ((python, "-c", "import time; print('[1/2] working'); "
+                                             "print('AssertionError: noise', flush=True); time.sleep(1.2)"),)),
         gate.Step("broken", "fails", ((python, "-c", "print('the reason it broke'); raise SystemExit(4)"),)),
     ])
     said = []
@@ -20,7 +21,7 @@ def test_a_failing_step_fails_the_gate_with_its_log_and_long_steps_show_progress
     assert gate.main(settings, say=lambda text, **_: said.append(text)) == EXIT_FAILED
 
     words = "\n".join(said)
-    assert "gate: still running slow" in words and "working" in words
+    assert "gate: still running slow" in words and "[1/2] working" in words and "noise" not in words
     assert "gate: broken FAILED (exit 4)" in words and "the reason it broke" in words
     profile = (tmp_path / "gate.md").read_text()
     assert "1 of 2 steps passed" in profile

@@ -10,6 +10,7 @@ it started) and exits 130.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from certlog.reporting.markdown import table
 from certlog.settings import Settings
 
 CORES = 2
+PROGRESS = re.compile(r"\[\d+/\d+\] |certlog[: ]")
 HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs show progress
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
@@ -158,7 +160,8 @@ def main(settings: Settings, *, say=print) -> int:
 def _progress(run: _Running) -> str:
     """A running step's age and the last line its log has, so a long step is seen to move."""
     lines = run.log.read_text(errors="replace").strip().splitlines()
-    last = lines[-1].strip()[:90] if lines else "(no output yet)"
+    marks = [line for line in lines if PROGRESS.match(line)]  # "[3/38] ...", "certlog: ..." rather than a test's
+    last = (marks or lines or ["(no output yet)"])[-1].strip()[:90]
     return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"
 
 
