@@ -25,6 +25,7 @@ from certlog.provision.docker_api import docker_api
 from certlog.reporting import evidence as records
 from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
+from certlog.standin.supabase_cli import PG_PROVE_IMAGE
 
 
 def pytest_addoption(parser):
@@ -249,11 +250,13 @@ def sample(server, db) -> dict:
 
 
 @pytest.fixture(scope="session")
-def supabase_cli(harness):
+def supabase_cli(harness, session_evidence):
     try:
-        return harness.cli
+        cli = harness.cli
     except CertlogError as exc:
         pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+    session_evidence.put(records.CliInfo(version=cli.version(), pg_prove_image=PG_PROVE_IMAGE))
+    return cli
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,11 @@ class StandinPiece(Record):
     source: str  # supplied | server | missing
 
 
+class CliInfo(Record):
+    version: str
+    pg_prove_image: str  # the image `supabase test db` runs pg_prove in
+
+
 class CliStep(Record):
     step: str
     command: str
@@ -171,6 +176,7 @@ class Evidence(BaseModel):
     bad_inputs: list[BadInput] = Field(default_factory=list)
     pgtap: list[PgTapFile] = Field(default_factory=list)
     linter: list[LinterCheck] = Field(default_factory=list)
+    cli_info: CliInfo | None = None
     cli: list[CliStep] = Field(default_factory=list)
     static: list[StaticCheck] = Field(default_factory=list)
     tests: list[TestOutcome] = Field(default_factory=list)
@@ -183,7 +189,7 @@ class Evidence(BaseModel):
         return "passed" if all(o == "passed" for o in found) else next(o for o in found if o != "passed")
 
 
-SINGLE = {RunInfo: "run", ServerInfo: "server", Describe: "describe", Latency: "latency"}
+SINGLE = {RunInfo: "run", ServerInfo: "server", Describe: "describe", Latency: "latency", CliInfo: "cli_info"}
 LISTS = {StandinPiece: "standin", TemplateRecord: "templates", PrivilegeCell: "privileges", Plan: "plans",
          Figures: "reliability", BadInput: "bad_inputs", PgTapFile: "pgtap", LinterCheck: "linter", CliStep: "cli",
          StaticCheck: "static"}

@@ -186,7 +186,10 @@ def _supabase_cli(ev: Evidence) -> str:
     rows = [(s.step, s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
     outputs = [details(f"{html.escape(s.step)}: the command as run, its output",
                        code(f"$ {s.command}\n{s.output.strip()[-2500:]}")) for s in ev.cli]
-    return ("## Supabase CLI (the task's framework, run for real)\n\n"
+    about = (f"Version `{ev.cli_info.version}` (the pinned `supabase` npm package); `supabase test db` ran pg_prove in "
+             f"`{ev.cli_info.pg_prove_image}`, built locally under the tag the CLI asks for.\n\n"
+             if ev.cli_info else "")
+    return ("## Supabase CLI (the task's framework, run for real)\n\n" + about
             + table(["Step", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
 
 
