@@ -22,11 +22,13 @@ from certlog.provision.tempdirs import OWNER_FILE, process_identity, remove_stal
 TMP = Path(tempfile.gettempdir())
 
 
-def _start(reports: Path, env: dict | None = None) -> subprocess.Popen:
+def _start(reports: Path, env: dict | None = None, command: str = "test", capture: bool = False
+           ) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
     environment.update(env or {}, CERTLOG_REPORT_DIR=str(reports))
-    return subprocess.Popen([sys.executable, "-m", "certlog", "test", "-q", "-k", "describe"], cwd=ROOT,
-                            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "certlog", command, "-q", "-k", "describe"], cwd=ROOT,
+                            env=environment, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if capture else subprocess.DEVNULL, text=True,
                             start_new_session=True)
 
 
@@ -123,6 +125,29 @@ def _scenario(how: str, reports: Path) -> str | None:
 
 
 SCENARIOS = ("Ctrl-C under tox", "SIGTERM", "SIGKILL", "SIGKILL of the run and its janitor")
+
+
+def test_ctrl_c_sent_again_and_again_still_ends_in_the_last_word_and_keeps_the_evidence(tmp_path):
+    """A terminal's Ctrl-C reaches make, tox and certlog at once, and tox forwards it again: the first starts
+    the clean-up, the others wait for it; the run says where its partial results are; the last complete
+    evidence (here stand-ins for it) is untouched."""
+    kept = {name: f"the last complete run's {name}\n" for name in ("evidence.md", "junit-verify.xml", "results.json")}
+    for name, text in kept.items():
+        (tmp_path / name).write_text(text)
+    run = _start(tmp_path, command="verify", capture=True)
+    try:
+        identity, postmaster = _server_up(run)
+        for _ in range(3):
+            os.killpg(run.pid, signal.SIGINT)
+            time.sleep(0.1)
+        said = run.communicate(timeout=60)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130, said[-2000:]
+    assert "the last complete evidence is unchanged; partial results:" in said and "Traceback" not in said, said
+    assert {name: (tmp_path / name).read_text() for name in kept} == kept
+    _nothing_left(identity, postmaster)
 
 
 def test_an_interrupted_run_leaves_nothing_behind(tmp_path, subtests):

@@ -9,6 +9,7 @@ partial results are. `certlog report` renders reports/results.json again, to the
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,15 +25,16 @@ from certlog.runners import lint
 from certlog.settings import Settings
 
 RESULTS = "results.json"
+JUNIT = "junit-verify.xml"
 
 
 def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
     results = settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-verify.json"
+    junit = results.with_name(results.stem + "-junit.xml")  # beside its results; reports/junit-verify.xml if complete
     started = time.perf_counter()
     os.chdir(ROOT)
     code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
-                            f"--certlog-results={results}",
-                            f"--junitxml={settings.report_dir / 'junit-verify.xml'}", *pytest_args]))
+                            f"--certlog-results={results}", f"--junitxml={junit}", *pytest_args]))
     if code == pytest.ExitCode.INTERRUPTED:
         say(f"certlog: interrupted; the last complete evidence is unchanged; partial results: {results}")
         return EXIT_INTERRUPTED
@@ -50,6 +52,10 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
         print_verdicts(evidence, say)
         return EXIT_FAILED
     save(settings.report_dir / RESULTS, evidence)
+    if junit.exists():
+        staged = settings.report_dir / ".junit-verify.xml"
+        shutil.copyfile(junit, staged)
+        staged.replace(settings.report_dir / JUNIT)
     return publish(evidence, settings.report_dir, say, pytest_exit=code)
 
 
