@@ -46,8 +46,13 @@ npm_job=""
 if [ "$(cat node_modules/.certlog-lock 2>/dev/null)" != "$lock_sum" ]; then
   say "installing the Supabase CLI and Deno from package-lock.json (npm ci, beside the rest)"
   # The stamp is written last: an interrupted install is redone by the next run.
-  ( npm ci --no-audit --no-fund --loglevel=error >/dev/null && echo "$lock_sum" > node_modules/.certlog-lock ) &
+  setsid -w bash -c 'npm ci --no-audit --no-fund --loglevel=error >/dev/null && echo "$1" > node_modules/.certlog-lock' \
+    npm-ci "$lock_sum" &
   npm_job=$!
+  # Whatever ends this script early (a failed step, Ctrl-C, kill) ends the install too: never two at once.
+  # (Its own process group once started; the job itself if it has not got that far.)
+  trap '[ -z "$npm_job" ] || { kill -- "-$npm_job" 2>/dev/null || kill "$npm_job" 2>/dev/null
+                               wait "$npm_job" 2>/dev/null || true; }' EXIT
 fi
 
 scripts/build-images.sh
@@ -61,17 +66,25 @@ PY
 }
 if [ ! -x .venv/bin/tox ] || ! pinned_tox; then
   say "creating .venv with tox ${TOX_VERSION} and tox-uv ${TOX_UV_VERSION}"
-  python3 -m venv --without-pip .venv
+  python3 -m venv --clear --without-pip .venv
   if python3 -m pip --python .venv/bin/python --version >/dev/null 2>&1; then
     # This interpreter's pip installs into the venv: no copy of pip to bootstrap inside it (seconds saved).
     python3 -m pip --python .venv/bin/python install -q --disable-pip-version-check \
       "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
   else
-    .venv/bin/python -m ensurepip >/dev/null
+    if ! .venv/bin/python -m ensurepip >/dev/null 2>&1; then
+      say "this python3 has neither pip nor ensurepip (Debian: apt-get install python3-venv python3-pip)"
+      exit 3
+    fi
     .venv/bin/python -m pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
   fi
 fi
-if [ -n "$npm_job" ] && ! wait "$npm_job"; then
-  say "npm ci failed (see its messages above); the Supabase CLI and Deno are not installed"
-  exit 3
+if [ -n "$npm_job" ]; then
+  status=0
+  wait "$npm_job" || status=$?
+  npm_job=""
+  if [ "$status" != 0 ]; then
+    say "npm ci failed (see its messages above); the Supabase CLI and Deno are not installed"
+    exit 3
+  fi
 fi
