@@ -25,9 +25,10 @@ def _evidence() -> records.Evidence:
                                     max_ms=0.4, mean_ms=0.2, budget_ms=5, samples_ms=[0.1, 0.2, 0.4]), "t::latency")
     records.put(ev, records.PrivilegeCell(mode="legacy", role="anon", privilege="SELECT", expected=False,
                                           catalog=False, observed="refused (42501)"), "t::privileges")
-    records.put(ev, records.CliInfo(version="2.117.0", pg_prove_image="pg_prove:3.36"), "session")
+    records.put(ev, records.CliInfo(version="2.117.0", executable="node_modules/.bin/supabase", pinned="2.117.0",
+                                    pg_prove_image="pg_prove:3.36"), "session")
     records.put(ev, records.CliStep(step="db push", command="supabase db push", exit_code=0, seconds=0.5,
-                                    output="Finished \U0001f389"), "t::push")
+                                    output="Finished \U0001f389 \U0001f468\u200d\U0001f4bb"), "t::push")
     ev.tests += [records.TestOutcome(nodeid="t::latency", outcome="passed", requirements=["PERF-1"]),
                  records.TestOutcome(nodeid="t::privileges", outcome="failed", requirements=["AC-5"],
                                      message="AssertionError")]
@@ -52,14 +53,15 @@ def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself
     rendered = report.render(ev, requirement_verdicts(ev.tests))
     assert "FAIL: not granted; refused (42501)" in rendered.markdown  # what the failed privilege test recorded
     assert "**PASS** (`t::latency`)" in rendered.markdown
-    assert "Version `2.117.0`" in rendered.markdown and "`pg_prove:3.36`" in rendered.markdown
+    assert "`2.117.0` (the version package.json pins" in rendered.markdown and "`pg_prove:3.36`" in rendered.markdown
+    assert "$ supabase db push" in rendered.markdown  # every command as run, in its collapsed output
     assert f"**1 of {len(catalogue())} requirements pass.**" in rendered.markdown  # PERF-1 passes, AC-5 fails
 
 
 def test_the_report_draws_in_any_font_and_wraps_long_cells():
     rendered = report.render(_evidence(), requirement_verdicts(_evidence().tests))
     assert "Finished" in rendered.markdown
-    assert [c for c in rendered.markdown + rendered.html if ord(c) > 0xFFFF] == []  # no emoji boxes
+    assert [c for c in rendered.markdown + rendered.html if ord(c) > 0xFFFF or c == "\u200d"] == []  # no emoji boxes
     assert "white-space:pre-wrap" in rendered.html  # a long line of tool output wraps instead of leaving the page
 
 

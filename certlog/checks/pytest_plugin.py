@@ -26,6 +26,7 @@ from certlog.reporting import evidence as records
 from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
 from certlog.standin.supabase_cli import PG_PROVE_IMAGE
+from certlog.standin.supabase_cli import VERSION as CLI_VERSION
 
 
 def pytest_addoption(parser):
@@ -255,7 +256,8 @@ def supabase_cli(harness, session_evidence):
         cli = harness.cli
     except CertlogError as exc:
         pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
-    session_evidence.put(records.CliInfo(version=cli.version(), pg_prove_image=PG_PROVE_IMAGE))
+    session_evidence.put(records.CliInfo(version=cli.version(), executable=str(cli.executable),
+                                         pinned=CLI_VERSION, pg_prove_image=PG_PROVE_IMAGE))
     return cli
 
 

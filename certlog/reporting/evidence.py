@@ -53,8 +53,10 @@ class StandinPiece(Record):
 
 
 class CliInfo(Record):
-    version: str
-    pg_prove_image: str  # the image `supabase test db` runs pg_prove in
+    version: str  # what the CLI that ran says of itself
+    executable: str
+    pinned: str  # what package.json pins
+    pg_prove_image: str  # the tag `supabase test db` asks for (built locally)
 
 
 class CliStep(Record):

@@ -18,7 +18,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def code(text: str, language: str = "") -> str:
     """A tool's output as a code block, without its decorations outside the Basic Multilingual Plane (emoji,
     which many monospace fonts, headless Chromium's among them, draw as empty boxes)."""
-    plain = "".join(c for c in text if ord(c) <= 0xFFFF)
+    plain = "".join(c for c in text if ord(c) <= 0xFFFF and c not in "\u200d\ufe0f")  # and what joins them
     return f"```{language}\n{plain.rstrip()}\n```"
 
 

@@ -186,9 +186,13 @@ def _supabase_cli(ev: Evidence) -> str:
     rows = [(s.step, s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
     outputs = [details(f"{html.escape(s.step)}: the command as run, its output",
                        code(f"$ {s.command}\n{s.output.strip()[-2500:]}")) for s in ev.cli]
-    about = (f"Version `{ev.cli_info.version}` (the pinned `supabase` npm package); `supabase test db` ran pg_prove in "
-             f"`{ev.cli_info.pg_prove_image}`, built locally under the tag the CLI asks for.\n\n"
-             if ev.cli_info else "")
+    about = ""
+    if ev.cli_info:
+        info = ev.cli_info
+        pinned = ("the version package.json pins" if info.version == info.pinned
+                  else f"**not** the {info.pinned} package.json pins")
+        about = (f"`supabase --version`: `{info.version}` ({pinned}; `{info.executable}`). `supabase test db` asks for "
+                 f"pg_prove in `{info.pg_prove_image}`, built locally under that tag (`scripts/build-images.sh`).\n\n")
     return ("## Supabase CLI (the task's framework, run for real)\n\n" + about
             + table(["Step", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
 

@@ -24,7 +24,7 @@ from certlog.reporting.markdown import table
 from certlog.settings import Settings
 
 CORES = 2
-PROGRESS = re.compile(r"\[\d+/\d+\] |certlog[: ]")
+PROGRESS = re.compile(r"\[\d+/\d+\] |certlog[: ]|.*\[\s*\d+%\]$")  # mutants, certlog's words, pytest's percent
 HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs show progress
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
@@ -143,7 +143,7 @@ def main(settings: Settings, *, say=print) -> int:
                 say(f"gate: {run.step.name} {'passed' if code == 0 else f'FAILED (exit {code})'} in "
                     f"{run.finished - run.started:.1f} s", flush=True)
                 last_word = time.perf_counter()
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or anything else that ends the gate: its steps end with it
         for run in running:
             if run.process and run.process.poll() is None:
                 os.killpg(run.process.pid, signal.SIGTERM)
@@ -159,7 +159,10 @@ def main(settings: Settings, *, say=print) -> int:
 
 def _progress(run: _Running) -> str:
     """A running step's age and the last line its log has, so a long step is seen to move."""
-    lines = run.log.read_text(errors="replace").strip().splitlines()
+    try:
+        lines = run.log.read_text(errors="replace").strip().splitlines()
+    except OSError as exc:
+        return f"{run.step.name}: its log cannot be read ({exc.strerror})"
     marks = [line for line in lines if PROGRESS.match(line)]  # "[3/38] ...", "certlog: ..." rather than a test's
     last = (marks or lines or ["(no output yet)"])[-1].strip()[:90]
     return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"

@@ -58,8 +58,13 @@ class SupabaseCli:
         self.scratch = scratch
 
     def version(self) -> str:
-        out = subprocess.run([str(self.executable), "--version"], capture_output=True, text=True, timeout=60)
-        return out.stdout.strip() or out.stderr.strip()
+        """What `supabase --version` says, or why it said nothing (a run with a broken CLI still reports)."""
+        try:
+            out = subprocess.run([str(self.executable), "--version"], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"unknown ({type(exc).__name__})"
+        lines = out.stdout.strip().splitlines()
+        return lines[0] if out.returncode == 0 and lines else f"unknown (--version exited {out.returncode})"
 
     def db_push(self, dbname: str, migrations: Path) -> CliRun:
         """`supabase db push`: the CLI's own statement splitter, one transaction per file, history recorded."""
