@@ -18,6 +18,7 @@ from certlog.paths import ROOT
 
 BACKENDS = ("auto", "embedded", "container", "external")
 PRIVILEGE_MODES = ("legacy", "revoked")
+MINIMUM_MAJOR = 15  # the task's PostgreSQL
 TASK_ROWS = 50_000  # the task's scale: "batch checks across up to 50 000 rows"
 MIN_SEED_ROWS = 1_000
 MIN_BENCH_ROWS = 2_000  # a benchmark batch replays 1 000 seeded rows and adds 1 000 new ones
@@ -95,7 +96,7 @@ class Settings:
                              "unset one of them")
         if database_url:
             _check_url(database_url)
-        pg_major = _int(raw, "CERTLOG_PG_MAJOR", minimum=15)
+        pg_major = _int(raw, "CERTLOG_PG_MAJOR", minimum=MINIMUM_MAJOR)
         pg_bindir = _path(raw["CERTLOG_PG_BINDIR"]) if raw["CERTLOG_PG_BINDIR"] else None
         if pg_bindir is not None:
             if backend in ("container", "external") or (backend == "auto" and database_url):

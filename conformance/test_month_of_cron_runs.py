@@ -23,4 +23,5 @@ def test_every_due_notification_is_logged_exactly_once_through_a_month_of_faults
     assert figures.due > 0 and figures.connections_killed + figures.server_restarts > 0
     assert {name: found for name, found in problems.items() if found} == {}
     assert (figures.duplicates, figures.lost, figures.unexpected) == (0, 0, 0)
+    assert figures.stored + figures.removed_with_their_certification == figures.due  # every due one is accounted for
     assert figures.purges > 0 and figures.rows_purged > 0

@@ -91,6 +91,7 @@ COMMAND_LINES = {
     "report of results that are not there": (["report", "/nope/results.json"], {}, EXIT_USAGE, "no results at"),
     "report directory under a file": (["test"], {"CERTLOG_REPORT_DIR": str(ROOT / "README.md" / "x")},
                                       EXIT_ENVIRONMENT, "cannot take files"),
+    "a major below the task's": (["majors", "14"], {}, EXIT_USAGE, "certlog majors 14: below the minimum of 15"),
     "major with no binaries here": (["simulate"], {"CERTLOG_PG_MAJOR": "17", "CERTLOG_BACKEND": "embedded"},
                                     EXIT_ENVIRONMENT, "install postgresql-17"),
 }

@@ -53,7 +53,8 @@ class Figures:
     purges: int = 0
     rows_purged: int = 0
     due: int = 0
-    stored: int = 0
+    stored: int = 0  # rows there at the end: due, less those removed with their certification
+    removed_with_their_certification: int = 0  # due and sent, then deleted by the cascade (as they should be)
     acknowledged: int = 0
     duplicates: int = 0
     lost: int = 0
@@ -246,6 +247,7 @@ def _verify(server: Server, dbname: str, begin, expected: dict[str, uuid.UUID], 
         counts[key] = counts.get(key, 0) + 1
     should_be_there = {k for k, certification in expected.items() if certification not in gone}
     figures.stored = len(logged)
+    figures.removed_with_their_certification = len(expected) - len(should_be_there)
     figures.acknowledged = len(acknowledged)
     figures.duplicates = sum(c - 1 for c in counts.values())
     figures.unexpected = len(set(counts) - should_be_there)

@@ -155,8 +155,10 @@ def _run(ev: Evidence) -> str:
     if ev.server:
         rows += [("PostgreSQL", ev.server.version), ("Backend (used)", ev.server.kind),
                  ("Server start to ready", f"{ev.server.startup_seconds} s")]
-        rows += [(k.replace("_", " "), f"`{v}`") for k, v in sorted(ev.server.details.items()) if k != "options"]
-    return "## Run\n\n" + table(["", ""], rows)
+        gone = " (removed when the run ended)" if ev.server.kind == "embedded" else ""
+        rows += [(k.replace("_", " "), f"`{v}`{gone if k in ('data_directory', 'log') else ''}")
+                 for k, v in sorted(ev.server.details.items()) if k != "options"]
+    return "## Run\n\n" + table(["What", "Value"], rows)
 
 
 def _migrations(ev: Evidence) -> str:
@@ -164,8 +166,10 @@ def _migrations(ev: Evidence) -> str:
     if ev.run:
         out += ["", table(["File", "SHA-256"], [(f"`{m.name}`", f"`{m.sha256}`") for m in ev.run.migrations])]
     if ev.templates:
-        out += ["", "Each template: `supabase db push`, a second push (a no-op), seeded rows, then every migration "
-                    "applied again raw with psql as `postgres`; the schema dump and every row must be unchanged.", "",
+        out += ["", "Each template: `supabase db push` (in legacy pushed twice: the second a no-op), seeded rows (the "
+                    "task's scale in legacy, where the scale checks run; fewer in revoked, whose checks are about "
+                    "privileges), then every migration applied again raw with psql as `postgres`; the schema dump "
+                    "and every row must be unchanged.", "",
                 table(["Default privileges", "Seeded (users / certifications / log rows)", "Schema after push",
                        "after raw re-apply", "Rows before / after", "Row checksum", "Re-apply error"],
                       [(t.mode, f"{t.users:,} / {t.certifications:,} / {t.log_rows:,}",

@@ -23,10 +23,10 @@ import argparse
 import os
 import sys
 
-from certlog.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED, CertlogError
+from certlog.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED, CertlogError, UsageError
 from certlog.provision.interrupts import terminate_as_interrupt
 from certlog.provision.janitor import Janitor
-from certlog.settings import Settings
+from certlog.settings import MINIMUM_MAJOR, Settings
 
 PASS_THROUGH = ("verify", "test")
 
@@ -124,6 +124,10 @@ def _dispatch(args, extra: list[str], settings: Settings) -> int:
         return mutants.main(settings, args.only)
     if args.command == "majors":
         from certlog.runners import majors
+
+        if too_old := [m for m in args.majors if m < MINIMUM_MAJOR]:
+            raise UsageError(f"certlog majors {' '.join(map(str, too_old))}: below the minimum of {MINIMUM_MAJOR} "
+                             "(the task's PostgreSQL)")
 
         return majors.main(settings, args.majors)
     if args.command == "simulate":

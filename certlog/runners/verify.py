@@ -75,7 +75,7 @@ def print_verdicts(evidence: Evidence, say=print) -> int:
     verdicts = requirement_verdicts(evidence.tests)
     say("\nRequirement verdicts\n" + table(verdicts))
     for check in evidence.static:
-        say(f"{'PASS' if check.ok else 'FAIL':<11} {check.tool}")
+        say(f"{'PASS' if check.ok else 'FAIL':<11} static check (beside the requirements): {check.tool}")
     return sum(v.passed for v in verdicts)
 
 

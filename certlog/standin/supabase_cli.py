@@ -36,8 +36,9 @@ class CliMissing(CertlogError):
 class CliRun:
     command: str  # as run, with the password replaced by ***
     exit_code: int
-    output: str  # stdout then stderr, password replaced
+    output: str  # stderr (the CLI's progress) then stdout (its result), as a terminal shows them; password replaced
     seconds: float
+    stdout: str = ""  # the result alone (JSON with --output-format json)
 
     @property
     def ok(self) -> bool:
@@ -45,8 +46,8 @@ class CliRun:
 
     def json(self):
         """The JSON document a command printed with --output-format json."""
-        start = self.output.find("{")
-        return json.JSONDecoder().raw_decode(self.output[start:])[0] if start >= 0 else None
+        start = self.stdout.find("{")
+        return json.JSONDecoder().raw_decode(self.stdout[start:])[0] if start >= 0 else None
 
 
 class SupabaseCli:
@@ -96,9 +97,18 @@ class SupabaseCli:
                 out = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT,
                                      env={**os.environ, "DO_NOT_TRACK": "1", "SUPABASE_TELEMETRY_DISABLED": "1",
                                           **(env or {})})
-                code, output = out.returncode, out.stdout + out.stderr
+                code, stdout, output = out.returncode, out.stdout, out.stderr + out.stdout
             except subprocess.TimeoutExpired as exc:
-                code, output = -1, f"timed out after {TIMEOUT} s\n{exc.stdout or ''}{exc.stderr or ''}"
+                stdout = _text(exc.stdout)
+                code, output = -1, f"timed out after {TIMEOUT} s\n{_text(exc.stderr)}{stdout}"
             seconds = time.perf_counter() - started
         command = "supabase " + " ".join(args)
-        return CliRun(self.server.redact(command), code, self.server.redact(output), seconds)
+        redact = self.server.redact
+        return CliRun(redact(command), code, redact(output), seconds, redact(stdout))
+
+
+def _text(captured: str | bytes | None) -> str:
+    """What a timed-out run had printed (bytes there, whatever text= said)."""
+    if isinstance(captured, bytes):
+        return captured.decode(errors="replace")
+    return captured or ""
