@@ -5,7 +5,8 @@ import re
 import pytest
 
 from certlog.checks.contract import load
-from certlog.database import psql
+from certlog.database import connections as databases
+from certlog.database import psql, queries
 from certlog.reporting.evidence import Describe
 
 
@@ -13,7 +14,10 @@ from certlog.reporting.evidence import Describe
 def test_composite_index_is_shown_by_psql_describe(server, db, evidence):
     contract = load()
     output = psql.describe(server, db, contract.qualified)
-    evidence.put(Describe(table=contract.qualified, output=output))
+    with databases.connect(server, db) as conn:
+        comments = {r["column_name"]: r["comment"]
+                    for r in queries.rows(conn, "column_comments", {"table": contract.qualified})}
+    evidence.put(Describe(table=contract.qualified, output=output, comments=comments))
     section = re.search(r"^Indexes:\n((?:    .*\n)+)", output, re.MULTILINE)
     lines = [line.strip() for line in section.group(1).splitlines()] if section else []
     index = contract.composite_index

@@ -86,6 +86,7 @@ class TemplateRecord(Record):
 class Describe(Record):
     table: str
     output: str
+    comments: dict[str, str] = Field(default_factory=dict)  # column -> its comment, in full
 
 
 class PrivilegeCell(Record):

@@ -204,8 +204,13 @@ def _supabase_cli(ev: Evidence) -> str:
 def _describe(ev: Evidence) -> str:
     if not ev.describe:
         return "## `\\d+` (psql)\n\n" + NOT_RECORDED
+    comments = ""
+    if ev.describe.comments:
+        comments = ("\n\nThe Description column in full (`col_description`, the same catalog):\n\n"
+                    + table(["Column", "Comment"], [(f"`{c}`", text or "(none)")
+                                                    for c, text in ev.describe.comments.items()]))
     return (f"## `\\d+ {ev.describe.table}` (psql, wrapped to 110 columns)\n\n{_judged(ev, ev.describe.by)}\n\n"
-            + code(ev.describe.output))
+            + code(ev.describe.output) + comments)
 
 
 def _privileges(ev: Evidence) -> str:
