@@ -1,6 +1,5 @@
 """What the suite itself costs: seeding 50 000 rows, and provisioning a server plus the migration."""
 
-import dataclasses
 import itertools
 
 from certlog import standin
@@ -45,7 +44,7 @@ def test_provision_and_migrate(benchmark, record, settings, harness):
     """A fresh server of the configured backend, the Supabase stand-in, and the migration pushed by the CLI."""
 
     def provision():
-        with start_server(dataclasses.replace(settings)) as fresh:
+        with start_server(settings) as fresh:
             provenance = standin.install_roles(fresh)
             template = cron.prepare(fresh, provenance)
             workspace = Workspace(fresh)

@@ -13,6 +13,15 @@ SQL = PACKAGE / "database" / "sql"
 DATA = PACKAGE / "data"
 
 
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.tmp")
+    staged.write_bytes(data)
+    staged.replace(path)
+    return path
+
+
 def migration_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.sql"))
 

@@ -4,17 +4,15 @@ The database's key function is checked against the same vectors by the generated
 (supabase/tests/cert_notification_log_key_vectors.sql), the Edge Function's by `deno test`.
 """
 
-import csv
 from datetime import date, datetime
 
 import psycopg
 import pytest
 
-from certlog.cronjob.keys import idempotency_key, scheduled_day
+from certlog.cronjob.keys import idempotency_key, scheduled_day, vectors
 from certlog.database import queries
-from certlog.paths import DATA
 
-VECTORS = list(csv.DictReader((DATA / "idempotency_key_vectors.csv").open()))
+VECTORS = vectors()
 
 
 def _sql_key(conn, vector):

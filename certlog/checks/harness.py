@@ -50,6 +50,21 @@ def provided(config, kind: type):
     return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, kind)), None)
 
 
+def available_extensions(server: Server) -> set[str]:
+    """Extensions the server can create (and, for those that must be preloaded, has loaded)."""
+    from certlog.database.connections import connect
+
+    with connect(server, "postgres", autocommit=True) as conn:
+        names = {n for (n,) in conn.execute("select name from pg_available_extensions")}
+        preloaded = conn.execute("show shared_preload_libraries").fetchone()[0]
+        try:  # a module, not an extension: the batch check's plan is read through it
+            conn.execute("load 'auto_explain'")
+            names.add("auto_explain")
+        except psycopg.Error:
+            pass
+    return {n for n in names if n not in ("pg_cron", "pg_stat_statements") or n in preloaded}
+
+
 @dataclass
 class Harness:
     settings: Settings
@@ -86,6 +101,11 @@ class Harness:
     def close(self) -> None:
         self.stack.close()
 
+    def provide(self, *, with_base: bool = False, lazy: bool = False) -> ProvidedServer:
+        """This harness's server, for sessions a runner starts on it (the mutation tests, the majors)."""
+        return ProvidedServer(self.server, self.provenance, self.base if with_base else None,
+                              self.data if with_base else None, lazy=lazy, cron_template=self.cron_template)
+
     @cached_property
     def cli(self) -> SupabaseCli:
         return SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
@@ -112,18 +132,7 @@ class Harness:
 
     @cached_property
     def available_extensions(self) -> set[str]:
-        """Extensions the server can create (and, for those that must be preloaded, has loaded)."""
-        from certlog.database.connections import connect
-
-        with connect(self.server, "postgres", autocommit=True) as conn:
-            names = {n for (n,) in conn.execute("select name from pg_available_extensions")}
-            preloaded = conn.execute("show shared_preload_libraries").fetchone()[0]
-            try:  # a module, not an extension: the batch check's plan is read through it
-                conn.execute("load 'auto_explain'")
-                names.add("auto_explain")
-            except psycopg.Error:
-                pass
-        return {n for n in names if n not in ("pg_cron", "pg_stat_statements") or n in preloaded}
+        return available_extensions(self.server)
 
     @cached_property
     def server_version(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -212,20 +213,27 @@ def db(shared_dbs) -> str:
     return shared_dbs["legacy"]
 
 
+@contextmanager
+def _private_clone(harness: Harness, templates, prefix: str):
+    name = harness.workspace.create(f"{prefix}_{uuid.uuid4().hex[:12]}", template=templates["legacy"].name)
+    try:
+        yield name
+    finally:
+        harness.workspace.drop(name)
+
+
 @pytest.fixture
 def fresh_db(harness, templates):
     """A private clone of the legacy template, for tests that commit."""
-    name = harness.workspace.create(f"t_{uuid.uuid4().hex[:12]}", template=templates["legacy"].name)
-    yield name
-    harness.workspace.drop(name)
+    with _private_clone(harness, templates, "t") as name:
+        yield name
 
 
 @pytest.fixture(scope="module")
 def module_db(harness, templates):
     """A private clone of the legacy template shared by one test module, for tests that commit."""
-    name = harness.workspace.create(f"m_{uuid.uuid4().hex[:12]}", template=templates["legacy"].name)
-    yield name
-    harness.workspace.drop(name)
+    with _private_clone(harness, templates, "m") as name:
+        yield name
 
 
 @pytest.fixture

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from certlog.cronjob.schedule import NOTIFICATION_TYPES  # noqa: F401 - re-exported
+from certlog.paths import DATA
+
+VECTORS_FILE = DATA / "idempotency_key_vectors.csv"  # shared by SQL (generated pgTAP), Python and Deno
+
+
+def vectors() -> list[dict[str, str]]:
+    """The shared key vectors: certification_id, notification_type, scheduled_at, scheduled_on, idempotency_key."""
+    with VECTORS_FILE.open(newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def idempotency_key(certification_id: UUID | str, notification_type: str, scheduled_on: date) -> str:

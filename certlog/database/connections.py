@@ -1,4 +1,4 @@
-"""Create, clone and drop databases on a server."""
+"""Connections to a server, and the statements that create and drop its databases (one spelling each)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ def connect(server: Server, dbname: str, user: str | None = None, **kwargs) -> p
     return psycopg.connect(server.conninfo(dbname, user), **kwargs)
 
 
-def create_database(server: Server, name: str, *, template: str | None = None) -> None:
+def create_database(conn, name: str, *, template: str | None = None, owner: str | None = None) -> None:
+    """On an autocommit connection; a clone of `template` is a file copy (no WAL for every page)."""
     statement = sql.SQL("create database {}").format(sql.Identifier(name))
+    if owner:
+        statement += sql.SQL(" owner {}").format(sql.Identifier(owner))
     if template:
         statement += sql.SQL(" template {} strategy file_copy").format(sql.Identifier(template))
-    with connect(server, "postgres", autocommit=True) as conn:
-        conn.execute(statement)
+    conn.execute(statement)
 
 
-def drop_database(server: Server, name: str) -> None:
-    with connect(server, "postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+def drop_database(conn, name: str) -> None:
+    """On an autocommit connection; whoever is still connected is disconnected."""
+    conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))

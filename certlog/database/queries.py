@@ -1,12 +1,15 @@
-"""Run the queries kept as .sql files in certlog/sql/."""
+"""Run the queries kept as .sql files in certlog/database/sql/ (each read once: some run in timed loops)."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from psycopg.rows import dict_row
 
 from certlog.paths import SQL
 
 
+@cache
 def text(name: str) -> str:
     return (SQL / f"{name}.sql").read_text()
 

@@ -38,11 +38,6 @@ CERTIFICATIONS = ("public.peer_mentor_certifications"
 LOG = "public.cert_notification_log (certification_id, notification_type, sent_at, recipient_id, idempotency_key)"
 
 
-def due_count(expires_on: date) -> int:
-    """How many notifications of a certification expiring on `expires_on` were due by REFERENCE_DAY."""
-    return _DUE_BY_OFFSET.get((expires_on - REFERENCE_DAY).days, 0)
-
-
 DAYS = {offset: REFERENCE_DAY + timedelta(days=offset) for offset in range(-1500, 200)}
 _DUE_BY_OFFSET = {offset: sum(1 for n in SCHEDULE if offset <= n.days_before) for offset in range(-800, 200)}
 
@@ -69,8 +64,7 @@ class SeedPlan:
         rng = random.Random(self.seed + 1)
         coordinators = self.coordinators
         lines, emitted = [], 0
-        for cert_id, mentor_id, chapter, _type, _issued_on, expires_on in self.certifications:
-            cert, mentor = cert_id, mentor_id
+        for cert, mentor, chapter, _type, _issued_on, expires_on in self.certifications:
             for notification in SCHEDULE:
                 scheduled_on = expires_on - timedelta(days=notification.days_before)
                 if scheduled_on > REFERENCE_DAY or emitted >= self.rows:

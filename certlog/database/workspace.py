@@ -14,9 +14,8 @@ import secrets
 import threading
 
 import psycopg
-from psycopg import sql
 
-from certlog.database.connections import connect
+from certlog.database.connections import connect, create_database, drop_database
 from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
 
@@ -46,12 +45,9 @@ class Workspace:
 
     def create(self, what: str, *, template: str | None = None, owner: str = OWNER) -> str:
         name = self.name(what)
-        statement = sql.SQL("create database {} owner {}").format(sql.Identifier(name), sql.Identifier(owner))
-        if template:
-            statement += sql.SQL(" template {} strategy file_copy").format(sql.Identifier(template))
         with connect(self.server, "postgres", autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-            conn.execute(statement)
+            drop_database(conn, name)
+            create_database(conn, name, template=template, owner=owner)
         token = None
         if self.server.kind == "external":
             token = Janitor.get().register("drop_databases", conninfo=self.server.conninfo("postgres"), names=[name])
@@ -61,7 +57,7 @@ class Workspace:
 
     def drop(self, name: str) -> None:
         with connect(self.server, "postgres", autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            drop_database(conn, name)
         with self._lock:
             token = self.created.pop(name, None)
         if token is not None:
@@ -88,7 +84,7 @@ def drop_stale(server: Server) -> list[str]:
                 continue  # a live run
             try:
                 for name in [n for n in names if n.startswith(f"{PREFIX}{run_id}_")]:
-                    conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+                    drop_database(conn, name)
                     dropped.append(name)
             finally:
                 conn.execute("select pg_advisory_unlock(%s)", (_lock_key(run_id),))

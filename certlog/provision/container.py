@@ -46,10 +46,9 @@ def _client():
 
 def extensions_image(client, base: str, major: int, has_pgtap: bool) -> str:
     """The base image with the extensions, built through Testcontainers once per base and kept."""
-    if has_pgtap:
-        _require_image(client, base)
-        return base
     _require_image(client, base)
+    if has_pgtap:
+        return base
     base_id = client.client.images.get(base).id.removeprefix("sha256:")[:12]  # a rebuilt base, a new image
     tag = "certlog/postgres-extensions:" + re.sub(r"[^a-zA-Z0-9_.-]+", "-", base)[-100:] + "-" + base_id
     with contextlib.suppress(Exception):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from certlog.paths import write_atomically
+
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -219,10 +221,7 @@ class Recorder:
 
 
 def save(path: Path, evidence: Evidence) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(evidence.model_dump_json(indent=1))
-    tmp.replace(path)
+    write_atomically(path, evidence.model_dump_json(indent=1).encode())
 
 
 def load(path: Path) -> Evidence:

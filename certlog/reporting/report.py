@@ -19,6 +19,7 @@ from pathlib import Path
 import markdown as markdown_lib
 
 from certlog.checks.contract import TABLE_PRIVILEGES, load
+from certlog.paths import write_atomically
 from certlog.reporting import plots
 from certlog.reporting.evidence import Evidence
 from certlog.reporting.markdown import code, details, table
@@ -69,17 +70,10 @@ def write(report_dir: Path, rendered: Rendered) -> list[Path]:
     report_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, png in sorted(rendered.charts.items()):
-        written.append(_atomic(report_dir / name, png))
-    written.append(_atomic(report_dir / "evidence.md", rendered.markdown.encode()))
-    written.append(_atomic(report_dir / "evidence.html", rendered.html.encode()))
+        written.append(write_atomically(report_dir / name, png))
+    written.append(write_atomically(report_dir / "evidence.md", rendered.markdown.encode()))
+    written.append(write_atomically(report_dir / "evidence.html", rendered.html.encode()))
     return written
-
-
-def _atomic(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
 
 
 def _verdict(outcome: str) -> str:

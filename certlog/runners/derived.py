@@ -7,19 +7,18 @@ them; without it, any difference is an error.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from certlog.checks import contract, contract_pgtap
-from certlog.paths import DATA, ROOT
+from certlog.cronjob import keys
+from certlog.paths import ROOT
 from certlog.reporting import readme
 
 README = ROOT / "README.md"
 
 
 def expected() -> dict[Path, str]:
-    with (DATA / "idempotency_key_vectors.csv").open() as vectors:
-        rows = list(csv.DictReader(vectors))
+    rows = keys.vectors()
     return {contract_pgtap.STRUCTURE_FILE: contract_pgtap.render(contract.load()),
             contract_pgtap.VECTORS_FILE: contract_pgtap.render_vectors(rows),
             contract_pgtap.CRON_FILE: contract_pgtap.render_cron(contract.load()),

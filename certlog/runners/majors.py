@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from certlog.database.connections import connect
 from certlog.errors import CertlogError, ExecutableMissing
 from certlog.paths import migration_files
 from certlog.provision.embedded import find_bindir, server_major
@@ -80,31 +79,23 @@ OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements", "auto_explain
 
 def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> MajorResult:
     """In a worker process: this major's server, the suite on it, what it lacked."""
-    from certlog import standin
-    from certlog.checks.harness import ProvidedServer
+    from certlog.checks.harness import Harness
     from certlog.checks.session import run_session
-    from certlog.provision.embedded import embedded_server
-    from certlog.standin import cron
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout.strip()
-    with embedded_server(major=major, bindir=bindir) as server:
-        provenance = standin.install_roles(server)
-        template = cron.prepare(server, provenance)
-        with connect(server, "postgres", autocommit=True) as conn:
-            available = {n for (n,) in conn.execute("select name from pg_available_extensions")}
-            try:
-                conn.execute("load 'auto_explain'")
-                available.add("auto_explain")
-            except Exception:  # noqa: BLE001 - not built for this server
-                pass
-        missing = [x for x in OPTIONAL_HERE if x not in available]
+    local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
+                                report_dir=scratch / f"pg{major}" / "reports")
+    rig = Harness(local, say=lambda message: None)
+    try:
+        rig.open(None)
+        missing = [x for x in OPTIONAL_HERE if x not in rig.available_extensions]
         migrations, not_applied = _applicable(settings.migrations_dir, missing, scratch / f"pg{major}" / "migrations")
-        local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
-                                    migrations_dir=migrations, report_dir=scratch / f"pg{major}" / "reports")
-        outcome = run_session(local, ProvidedServer(server, provenance, cron_template=template),
+        outcome = run_session(dataclasses.replace(local, migrations_dir=migrations), rig.provide(),
                               args=("schema", "conformance", f"--certlog-allow-missing={','.join(missing)}",
                                     "--certlog-command=majors"))
+    finally:
+        rig.close()
     failed = [f"{node}: {outcome.messages.get(node, '')[:300]}" for node in outcome.failed]
     return MajorResult(major, version, outcome.passed, failed, outcome.skip_reasons, not_applied,
                        outcome.exit_code, outcome.seconds)

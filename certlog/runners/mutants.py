@@ -11,7 +11,6 @@ tests, stopping at the first failure (the suite has caught it). The unmutated mi
 from __future__ import annotations
 
 import atexit
-import contextlib
 import dataclasses
 import os
 import shutil
@@ -102,27 +101,15 @@ _worker: dict = {}
 
 def _start_worker(settings: Settings) -> None:
     """One server, its roles and a base database for every session this worker runs."""
-    from certlog import standin
-    from certlog.checks.harness import ProvidedServer
-    from certlog.database import seed
-    from certlog.database.templates import build_base
-    from certlog.database.workspace import Workspace
-    from certlog.provision import start_server
-    from certlog.standin import cron
+    from certlog.checks.harness import Harness
 
     devnull = os.open(os.devnull, os.O_WRONLY)  # the sessions' own output would interleave with the runner's
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    stack = contextlib.ExitStack()
-    atexit.register(stack.close)
-    server = stack.enter_context(start_server(settings))
-    provenance = standin.install_roles(server)
-    template = cron.prepare(server, provenance)
-    workspace = Workspace(server)
-    stack.callback(workspace.close)
-    data = seed.plan(settings.seed_rows, settings.seed)
-    base = build_base(workspace, provenance, data, template=template)
-    _worker["provided"] = ProvidedServer(server, provenance, base, data, lazy=True, cron_template=template)
+    rig = Harness(settings, say=lambda message: None)
+    atexit.register(rig.close)
+    rig.open(None)
+    _worker["provided"] = rig.provide(with_base=True, lazy=True)
     _worker["settings"] = settings
 
 

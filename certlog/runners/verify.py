@@ -9,7 +9,6 @@ partial results are. `certlog report` renders reports/results.json again, to the
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
-from certlog.paths import ROOT
+from certlog.paths import ROOT, write_atomically
 from certlog.reporting import report
 from certlog.reporting.evidence import Evidence, load, put, save
 from certlog.reporting.verdicts import requirement_verdicts, table
@@ -53,9 +52,7 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
         return EXIT_FAILED
     save(settings.report_dir / RESULTS, evidence)
     if junit.exists():
-        staged = settings.report_dir / ".junit-verify.xml"
-        shutil.copyfile(junit, staged)
-        staged.replace(settings.report_dir / JUNIT)
+        write_atomically(settings.report_dir / JUNIT, junit.read_bytes())
     return publish(evidence, settings.report_dir, say, pytest_exit=code)
 
 

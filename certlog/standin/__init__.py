@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from psycopg import sql
 
-from certlog.database.connections import connect
+from certlog.database.connections import connect, drop_database
 from certlog.paths import STANDIN
 from certlog.provision.server import Server
 from certlog.settings import PRIVILEGE_MODES
@@ -83,6 +83,6 @@ def remove_supplied(server: Server, provenance: Provenance) -> None:
     """On a server the run did not make: remove the databases and roles the stand-in created."""
     with connect(server, "postgres", autocommit=True) as conn:
         for name in reversed(provenance.created_databases):
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            drop_database(conn, name)
         for role in reversed(provenance.supplied_roles()):
             conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(role)))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from psycopg import sql
 
-from certlog.database.connections import connect
+from certlog.database.connections import connect, create_database, drop_database
 from certlog.paths import STANDIN
 from certlog.provision.embedded import CRON_DATABASE
 from certlog.provision.server import Server
@@ -38,14 +38,13 @@ def prepare(server: Server, provenance: Provenance) -> str | None:
             return None
         if conn.execute("select 1 from pg_database where datname = %s", (TEMPLATE,)).fetchone():
             return TEMPLATE
-        conn.execute(sql.SQL("create database {} owner postgres").format(sql.Identifier(CRON_DATABASE)))
+        create_database(conn, CRON_DATABASE, owner="postgres")
         provenance.created_databases += [CRON_DATABASE, TEMPLATE]
     with connect(server, CRON_DATABASE, autocommit=True) as conn:
         conn.execute((STANDIN / "15_pg_cron.sql").read_text())
     with connect(server, "postgres", autocommit=True) as conn:
         _close(conn, CRON_DATABASE)
-        conn.execute(sql.SQL("create database {} owner postgres template {} strategy file_copy").format(
-            sql.Identifier(TEMPLATE), sql.Identifier(CRON_DATABASE)))
+        create_database(conn, TEMPLATE, template=CRON_DATABASE, owner="postgres")
         _open(conn, CRON_DATABASE)
     provenance.pieces["extension pg_cron (in every database, as the Cron integration enables it)"] = "supplied"
     return TEMPLATE
@@ -75,9 +74,8 @@ def run_jobs_now(server: Server, template: str, jobname: str) -> Iterator[str]:
     staging, idle = f"{CRON_DATABASE}_staging", f"{CRON_DATABASE}_idle"
     ids = {name: sql.Identifier(name) for name in (staging, CRON_DATABASE, idle)}
     with connect(server, "postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(ids[staging]))
-        conn.execute(sql.SQL("create database {} owner postgres template {} strategy file_copy").format(
-            ids[staging], sql.Identifier(template)))
+        drop_database(conn, staging)
+        create_database(conn, staging, template=template, owner="postgres")
         with connect(server, staging, autocommit=True) as staged:
             changed = staged.execute("update cron.job set schedule = '@reboot' where jobname = %s",
                                      (jobname,)).rowcount
@@ -92,7 +90,7 @@ def run_jobs_now(server: Server, template: str, jobname: str) -> Iterator[str]:
     finally:
         with connect(server, "postgres", autocommit=True) as conn:
             if conn.execute("select 1 from pg_database where datname = %s", (idle,)).fetchone():
-                conn.execute(sql.SQL("drop database if exists {} with (force)").format(ids[CRON_DATABASE]))
+                drop_database(conn, CRON_DATABASE)
                 conn.execute(sql.SQL("alter database {} rename to {}").format(ids[idle], ids[CRON_DATABASE]))
                 _open(conn, CRON_DATABASE)
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(ids[staging]))
+            drop_database(conn, staging)
