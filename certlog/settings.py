@@ -39,6 +39,8 @@ SETTINGS = (
     Setting("CERTLOG_PG_MAJOR", "15", "major version of the server (15 or newer)"),
     Setting("CERTLOG_PG_BINDIR", "", "directory of the local server binaries (`embedded`; default "
             "`/usr/lib/postgresql/<major>/bin`)"),
+    Setting("CERTLOG_SERVER_DIR", "", "where the `embedded` server's throwaway cluster is made (default `/dev/shm`, "
+            "in memory, when it is writable with 2 GiB free, else the system temp dir)"),
     Setting("CERTLOG_IMAGE", "postgres:15", "image of the `container` backend"),
     Setting("CERTLOG_IMAGE_PGTAP", "", "`present` when the image already ships pgTAP (`container`)"),
     Setting("CERTLOG_MIGRATIONS_DIR", "supabase/migrations", "migrations to verify (the mutation tests point it "
@@ -63,6 +65,7 @@ class Settings:
     database_url: str | None = None
     pg_major: int = 15
     pg_bindir: Path | None = None
+    server_dir: Path | None = None  # None: memory, else the system temp dir (tempdirs.server_root)
     image: str = "postgres:15"
     image_has_pgtap: bool = False
     migrations_dir: Path = ROOT / "supabase" / "migrations"
@@ -104,6 +107,8 @@ class Settings:
                                  "CERTLOG_BACKEND=embedded")
             if not (pg_bindir / "postgres").is_file():
                 raise UsageError(f"CERTLOG_PG_BINDIR={raw['CERTLOG_PG_BINDIR']}: no postgres executable there")
+        server_dir = _server_dir(raw["CERTLOG_SERVER_DIR"], backend, database_url) if "CERTLOG_SERVER_DIR" in given \
+            else None
         container_only = [n for n in ("CERTLOG_IMAGE", "CERTLOG_IMAGE_PGTAP") if n in given]
         if container_only and backend != "container":
             raise UsageError(f"{container_only[0]} is set but CERTLOG_BACKEND={backend}; it only applies to "
@@ -120,6 +125,7 @@ class Settings:
             database_url=database_url,
             pg_major=pg_major,
             pg_bindir=pg_bindir,
+            server_dir=server_dir,
             image=raw["CERTLOG_IMAGE"],
             image_has_pgtap=pgtap == "present",
             migrations_dir=_migrations_dir(raw["CERTLOG_MIGRATIONS_DIR"], given),
@@ -170,6 +176,19 @@ def _scales(value: str) -> tuple[int, ...]:
     if low < MIN_BENCH_ROWS:
         raise UsageError(f"CERTLOG_BENCH_SCALES={value!r}: {low} is below the minimum of {MIN_BENCH_ROWS:,} rows")
     return tuple(sorted(set(scales)))
+
+
+def _server_dir(value: str, backend: str, database_url: str | None) -> Path:
+    if backend in ("container", "external") or (backend == "auto" and database_url):
+        raise UsageError("CERTLOG_SERVER_DIR is set but the backend is not embedded; unset it or set "
+                         "CERTLOG_BACKEND=embedded")
+    path = _path(value)
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"CERTLOG_SERVER_DIR={value}: not a directory this user can write to")
+    if os.geteuid() == 0 and not all(p.stat().st_mode & 0o001 for p in [path, *path.parents]):
+        raise UsageError(f"CERTLOG_SERVER_DIR={value}: the postgres OS user (the server runs as postgres, not "
+                         "root) cannot enter it; give each directory on its path o+x, or choose another")
+    return path
 
 
 def _migrations_dir(value: str, given) -> Path:

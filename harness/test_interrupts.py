@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,9 +16,7 @@ from pathlib import Path
 from certlog.paths import ROOT
 from certlog.provision import docker_api
 from certlog.provision.container import OWNER_LABEL
-from certlog.provision.tempdirs import OWNER_FILE, process_identity, remove_stale
-
-TMP = Path(tempfile.gettempdir())
+from certlog.provision.tempdirs import OWNER_FILE, process_identity, remove_stale, roots
 
 
 def _start(reports: Path, env: dict | None = None, command: str = "test", capture: bool = False
@@ -34,7 +31,7 @@ def _start(reports: Path, env: dict | None = None, command: str = "test", captur
 
 def _owned_by(identity: str) -> list[Path]:
     found = []
-    for directory in TMP.glob("certlog-*-*"):
+    for directory in (d for root in roots() for d in root.glob("certlog-*-*")):
         try:
             if json.loads((directory / OWNER_FILE).read_text())["owner"] == identity:
                 found.append(directory)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,9 @@ BAD_SETTINGS = {
     "bindir that does not exist": ({"CERTLOG_PG_BINDIR": "/nope"}, "no postgres executable there"),
     "bindir the backend would ignore": ({"CERTLOG_BACKEND": "container", "CERTLOG_PG_BINDIR": "/usr/bin"},
                                         "not embedded"),
+    "server directory that does not exist": ({"CERTLOG_SERVER_DIR": "/nope"}, "not a directory this user can"),
+    "server directory the backend would ignore": ({"CERTLOG_BACKEND": "container", "CERTLOG_SERVER_DIR": "/tmp"},
+                                                  "not embedded"),
     "image without the container backend": ({"CERTLOG_IMAGE": "postgres:16"}, "only applies to CERTLOG_BACKEND"),
     "pgTAP flag with a wrong value": ({"CERTLOG_BACKEND": "container", "CERTLOG_IMAGE_PGTAP": "yes"},
                                       "the only value is 'present'"),
@@ -69,8 +73,17 @@ def test_the_defaults_and_every_valid_form_are_accepted(tmp_path):
     settings = Settings.from_env({"CERTLOG_SEED_ROWS": "50_000", "CERTLOG_BENCH_SCALES": "500000, 50000",
                                   "CERTLOG_MIGRATIONS_DIR": "supabase/migrations", "CERTLOG_REPORT_DIR": "out"})
     assert settings.seed_rows == 50_000 and settings.bench_scales == (50_000, 500_000)
-    assert settings.report_dir == (os.getcwd() / __import__("pathlib").Path("out")).resolve()
+    assert settings.report_dir == (os.getcwd() / Path("out")).resolve()
     assert Settings.from_env({}).report_dir == ROOT / "reports"  # a default is the repository's, from anywhere
+    assert Settings.from_env({"CERTLOG_SERVER_DIR": "/tmp"}).server_dir == Path("/tmp")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a run as root hands its cluster to the postgres OS user")
+def test_a_server_directory_the_postgres_user_cannot_enter_is_refused(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    with pytest.raises(UsageError, match="the postgres OS user .* cannot enter it"):
+        Settings.from_env({"CERTLOG_SERVER_DIR": str(private)})
 
 
 def _certlog(*args: str, env: dict | None = None, cwd=ROOT) -> subprocess.CompletedProcess:

@@ -26,7 +26,8 @@ def start_server(settings: Settings):
     elif kind == "container":
         ctx = container_server(settings.image, settings.pg_major, has_pgtap=settings.image_has_pgtap)
     else:
-        ctx = embedded_server(major=settings.pg_major, bindir=str(settings.pg_bindir) if settings.pg_bindir else None)
+        ctx = embedded_server(major=settings.pg_major, bindir=str(settings.pg_bindir) if settings.pg_bindir else None,
+                              root=settings.server_dir)
     with terminate_as_interrupt(), ctx as server:
         yield server
 

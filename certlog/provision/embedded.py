@@ -2,8 +2,9 @@
 
 A unix socket for the harness (trust), and a listener on 127.0.0.1 only (password logins,
 a random password per run) for the tools that need TCP: the Supabase CLI and the pg_prove
-container it starts. fsync off, C.UTF-8. When running as root the cluster belongs to the
-`postgres` OS user, since PostgreSQL refuses to run as root.
+container it starts. fsync off, C.UTF-8, the cluster in memory where it can be (/dev/shm, see
+tempdirs.server_root). When running as root the cluster belongs to the `postgres` OS user,
+since PostgreSQL refuses to run as root.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from certlog.errors import ExecutableMissing, ServerStartFailed
 from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
-from certlog.provision.tempdirs import TempDir
+from certlog.provision.tempdirs import TempDir, server_root
 
 SUPERUSER = "supabase_admin"
 CACHE = Path("/var/tmp/certlog-cache")  # copies of wheel-installed servers the postgres user can run
@@ -105,11 +106,12 @@ def _runs_as_owner(bindir: str, as_owner: dict) -> bool:
 
 
 @contextmanager
-def embedded_server(*, major: int = 15, bindir: str | None = None):
-    """A fresh cluster: unix socket for the harness, 127.0.0.1 (password logins) for the Supabase CLI."""
+def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | None = None):
+    """A fresh cluster under `root` (default: tempdirs.server_root): unix socket for the harness,
+    127.0.0.1 (password logins) for the Supabase CLI."""
     as_owner = _run_as()
     bindir = _reachable_by_owner(find_bindir(major, bindir), as_owner)
-    directory = TempDir("pg")
+    directory = TempDir("pg", server_root(root))
     base = directory.path
     options = preload_options(bindir, base)
     janitor = Janitor.get()

@@ -1,6 +1,7 @@
 """The run's temporary directories, and the leftovers of runs that were killed outright.
 
-Every directory a run makes under the system temp dir is named certlog-<kind>-* and
+Every directory a run makes (under the system temp dir, or for an embedded server's cluster
+under the server directory, memory by default) is named certlog-<kind>-* and
 carries the identity of the process that made it (pid and start time, so a reused pid is
 not mistaken for the owner), plus the pids of helper processes it holds. The janitor
 removes a run's directories if the run dies; a new run also removes, first, every
@@ -23,6 +24,30 @@ from certlog.provision.janitor import Janitor
 PREFIX = "certlog-"
 KINDS = ("pg", "run", "podman")
 OWNER_FILE = "owner.json"
+MEMORY = Path("/dev/shm")  # a throwaway cluster need not touch the disk (every file op there costs ~10x)
+MEMORY_FREE_BYTES = 2 << 30  # what a run's cluster may grow to (the 50 000-row templates and their clones)
+
+
+def memory_root() -> Path | None:
+    """/dev/shm when it is a writable tmpfs with room for a run's cluster, else None."""
+    try:
+        usage = shutil.disk_usage(MEMORY)
+    except OSError:
+        return None
+    if not os.access(MEMORY, os.W_OK | os.X_OK) or usage.free < MEMORY_FREE_BYTES:
+        return None
+    return MEMORY
+
+
+def server_root(given: Path | None = None) -> Path:
+    """Where an embedded server's cluster goes: the given directory, else memory, else the system temp dir."""
+    return given or memory_root() or Path(tempfile.gettempdir())
+
+
+def roots(*extra: Path | None) -> list[Path]:
+    """Every directory a run may have left certlog-* directories in."""
+    found = [Path(tempfile.gettempdir()), MEMORY, *filter(None, extra)]
+    return list(dict.fromkeys(p.resolve() for p in found if p.is_dir()))
 
 
 def process_identity(pid: int) -> str | None:
@@ -37,11 +62,11 @@ def process_identity(pid: int) -> str | None:
 class TempDir:
     """A claimed temporary directory; remove() deletes it and tells the janitor."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, root: Path | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(kind)
-        remove_stale()
-        self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-"))
+        remove_stale(root)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-", dir=root))
         self._token = Janitor.get().register("rmtree", path=str(self.path))
         self.note(helpers=[])
 
@@ -71,9 +96,10 @@ def is_stale(directory: Path) -> bool:
 
 
 def remove_stale(root: Path | None = None) -> list[Path]:
+    """Remove the directories of runs that are gone, from every root (and `root`, if another)."""
     removed = []
-    for kind in KINDS:
-        for directory in sorted(Path(root or tempfile.gettempdir()).glob(f"{PREFIX}{kind}-*")):
+    for kind, top in ((kind, top) for top in roots(root) for kind in KINDS):
+        for directory in sorted(top.glob(f"{PREFIX}{kind}-*")):
             if not directory.is_dir() or not is_stale(directory):
                 continue
             for pid in (_owner(directory) or {}).get("helpers", []):
