@@ -12,6 +12,7 @@ BUDGET_MS = 5.0
 LOOKUPS = 2_000  # half hits, half misses
 
 
+@pytest.mark.exclusive
 @pytest.mark.requirement("PERF-1")
 def test_dedup_lookup_p99_is_under_5_ms(postgrest, settings, task_scale_rows, evidence, capsys):
     with postgrest.request("service_role") as conn:

@@ -81,6 +81,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(harness, serv
         harness.workspace.drop(name)
 
 
+@pytest.mark.exclusive
 @pytest.mark.requirement("TEST-4", "AC-3")
 def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidence):
     if server.restart is None:

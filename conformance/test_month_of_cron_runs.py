@@ -13,6 +13,7 @@ from certlog.cronjob import simulation
 from certlog.reporting.evidence import Figures
 
 
+@pytest.mark.exclusive
 @pytest.mark.requirement("TEST-4", "AC-3", "IMPL-1", "IMPL-3")
 def test_every_due_notification_is_logged_exactly_once_through_a_month_of_faults(server, fresh_db, settings,
                                                                                  evidence, request):

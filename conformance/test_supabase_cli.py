@@ -1,31 +1,26 @@
-"""PLAT-3, PERF-2: the Supabase CLI itself (db push, test db, db lint, inspect db) against the stand-in.
+"""PLAT-3, PERF-2: the Supabase CLI itself (db push, test db, db lint, inspect report) against the stand-in.
 
 The CLI is the pinned npm package (package.json); every command runs for real with --db-url
 over TCP on 127.0.0.1. `supabase test db` runs pg_prove in the CLI's own container image.
+The pushes build the templates; the other commands (certlog.checks.cli_steps) run beside the
+other tests, each on a database of its own, and are checked here.
 """
 
+import dataclasses
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from certlog.cronjob import calls as cron
-from certlog.database import connections as databases
-from certlog.database import queries
+from certlog.checks.cli_steps import INSPECT_SHOWN, STEPS, WORKLOAD
 from certlog.database.templates import UP_TO_DATE
-from certlog.paths import PGTAP_TESTS, migration_files
+from certlog.paths import migration_files
 from certlog.reporting.evidence import CliStep
 from certlog.settings import PRIVILEGE_MODES
-from certlog.standin.postgrest import postgrest_session
 
 
 def _step(step: str, run, *, expect_failure: bool = False) -> CliStep:
     return CliStep(step=step, command=run.command, exit_code=run.exit_code, seconds=round(run.seconds, 2),
                    output=run.output, expect_failure=expect_failure)
-
-
-INSPECT_REPORTS = ("index-stats", "table-stats", "outliers")  # which indexes served, table sizes, top queries
-WORKLOAD = 300  # dedup and composite lookups before `inspect db`
 
 
 @pytest.mark.requirement("PLAT-3", "AC-7")
@@ -49,63 +44,40 @@ def test_a_second_db_push_is_a_no_op(templates, evidence):
     assert second_push.ok and UP_TO_DATE in second_push.output, second_push.output
 
 
-@pytest.mark.needs("pg_cron")  # supabase/tests includes the Cron jobs' test
+@pytest.mark.needs(*STEPS["test db"].needs)
 @pytest.mark.requirement("PLAT-3", "TEST-1", "TEST-2", "TEST-3")
-def test_supabase_test_db_passes_supabase_tests_unchanged(supabase_cli, docker_env, db, evidence):
-    run = supabase_cli.test_db(db, PGTAP_TESTS, docker_env)
+def test_supabase_test_db_passes_supabase_tests_unchanged(cli_steps, evidence):
+    run = cli_steps["test db"]
     evidence.put(_step("test db", run))
     assert run.ok and "Result: PASS" in run.output, run.output
 
 
-@pytest.fixture(scope="module")
-def lints(supabase_cli, server, db, module_db):
-    """`supabase db lint` on the migrated database and, side by side, on a copy given a broken function."""
-    with databases.connect(server, module_db, user="postgres", autocommit=True) as conn:
-        conn.execute("create function public.certlog_broken() returns int language plpgsql as "
-                     "$$ begin return (select no_such_column from public.cert_notification_log limit 1); end $$")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        migrated, broken = pool.map(supabase_cli.db_lint, (db, module_db))
-    return {"migrated": migrated, "broken": broken}
-
-
-@pytest.mark.needs("plpgsql_check")
+@pytest.mark.needs(*STEPS["db lint"].needs)
 @pytest.mark.requirement("PLAT-3", "PLAT-2")
-def test_supabase_db_lint_finds_nothing(lints, evidence):
-    run = lints["migrated"]
+def test_supabase_db_lint_finds_nothing(cli_steps, evidence):
+    run = cli_steps["db lint"]
     evidence.put(_step("db lint", run))
     assert run.ok and run.json()["results"] == [], run.output
 
 
-@pytest.mark.needs("plpgsql_check")
+@pytest.mark.needs(*STEPS["db lint control"].needs)
 @pytest.mark.requirement("PLAT-3")
-def test_supabase_db_lint_turns_red_on_a_plpgsql_error(lints, evidence):
+def test_supabase_db_lint_turns_red_on_a_plpgsql_error(cli_steps, evidence):
     """The lint above can fail: a function reading a column that does not exist is reported."""
-    run = lints["broken"]
+    run = cli_steps["db lint control"]
     evidence.put(_step("db lint (control: a broken function)", run, expect_failure=True))
     found = {r["function"]: r["issues"] for r in (run.json() or {}).get("results", [])}
     assert not run.ok and [i["sqlState"] for i in found.get("public.certlog_broken", [])] == ["42703"], run.output
 
 
-@pytest.mark.needs("pg_stat_statements")
+@pytest.mark.needs(*STEPS["inspect report"].needs)
 @pytest.mark.requirement("PERF-2")
-def test_inspect_db_shows_the_composite_and_unique_indexes_serving_the_workload(supabase_cli, server, fresh_db,
-                                                                               evidence):
+def test_inspect_report_shows_the_composite_and_unique_indexes_serving_the_workload(cli_steps, evidence):
     """On a clone of its own (not the lint control's), its statistics made as a live database has them."""
-    with databases.connect(server, fresh_db, user="postgres", autocommit=True) as conn:
-        conn.execute("analyze public.cert_notification_log")  # a clone starts with no row counts of its own
-    with postgrest_session(server, fresh_db) as api, api.request("service_role") as conn:
-        seeded = cron.seeded(conn, WORKLOAD)
-        for row in seeded:
-            conn.execute(queries.text("dedup_lookup"), {"key": row["idempotency_key"]}, prepare=True).fetchall()
-            conn.execute(queries.text("composite_lookup"), row, prepare=True).fetchall()
-        cron.already_sent(conn, [(r["certification_id"], r["notification_type"]) for r in seeded])
-        conn.execute("select pg_stat_force_next_flush()")
-    with ThreadPoolExecutor(max_workers=len(INSPECT_REPORTS)) as pool:  # each report is its own CLI process
-        runs = dict(zip(INSPECT_REPORTS, pool.map(lambda r: supabase_cli.inspect(fresh_db, r), INSPECT_REPORTS),
-                        strict=True))
-    for report, run in runs.items():
-        evidence.put(_step(f"inspect db {report}", run))
-    assert all(run.ok for run in runs.values()), {r: run.output for r, run in runs.items() if not run.ok}
-    scans = {row["name"]: int(row["index_scans"]) for row in runs["index-stats"].json()["rows"]}
+    run = cli_steps["inspect report"]
+    shown = "".join(f"\n{name}:\n{run.files.get(name, '(not written)')}" for name in INSPECT_SHOWN)
+    evidence.put(_step("inspect report", dataclasses.replace(run, output=run.output + shown)))
+    assert run.ok, run.output
+    scans = {row["name"]: int(row["index_scans"]) for row in run.table("index_stats.csv")}
     assert scans["public.cert_notification_log_certification_id_notification_type_idx"] >= 2 * WORKLOAD, scans
     assert scans["public.cert_notification_log_idempotency_key_key"] >= WORKLOAD, scans

@@ -39,6 +39,7 @@ def _count(conn, where: str = "true", *params) -> int:
 
 
 @pytest.mark.needs("pg_cron")
+@pytest.mark.exclusive
 @pytest.mark.requirement("IMPL-3")
 def test_pg_cron_runs_the_purge_deleting_exactly_the_rows_older_than_a_year(server, db, templates, evidence):
     """pg_cron runs the migration's job (its schedule brought forward to now) on a copy of the seeded template;

@@ -108,7 +108,9 @@ class Harness:
 
     @cached_property
     def cli(self) -> SupabaseCli:
-        return SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
+        cli = SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
+        self.stack.callback(cli.stop)  # a command still running when the session ends is ended first
+        return cli
 
     @cached_property
     def data(self) -> seed.SeedPlan:

@@ -6,6 +6,7 @@ made only when a test needs them; `prefetch()` makes the missing ones side by si
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -16,15 +17,27 @@ class Lazy(Mapping):
         self._keys = tuple(keys)
         self._make = make
         self._values: dict = {}
+        self._errors: dict = {}  # what making a value raised, raised again to whoever asks for it
         self._locks = {key: threading.Lock() for key in self._keys}
 
     def __getitem__(self, key):
         if key not in self._locks:
             raise KeyError(key)
         with self._locks[key]:
+            if key in self._errors:
+                raise self._errors[key]
             if key not in self._values:
-                self._values[key] = self._make(key)
+                try:
+                    self._values[key] = self._make(key)
+                except Exception as exc:
+                    self._errors[key] = exc
+                    raise
             return self._values[key]
+
+    def get_quietly(self, key) -> None:
+        """Make the value if it is missing; an error is kept for whoever asks for it (made in the background)."""
+        with contextlib.suppress(Exception):  # raised again to the test that asks for this value
+            self[key]
 
     def __iter__(self) -> Iterator:
         return iter(self._keys)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from certlog.checks.background import Background
+from certlog.checks.cli_steps import STEPS
 from certlog.checks.harness import Harness, ProvidedServer, ProvidedSettings, provided
 from certlog.checks.lazy import Lazy
 from certlog.checks.outcomes import SessionRecord
@@ -22,7 +24,6 @@ from certlog.database import queries
 from certlog.database import templates as build
 from certlog.database.templates import MigrationFailed
 from certlog.errors import CertlogError
-from certlog.provision.docker_api import docker_api
 from certlog.reporting import evidence as records
 from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
@@ -50,11 +51,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config.addinivalue_line("markers", "needs(*extensions): server extensions the test cannot run without")
+    config.addinivalue_line("markers", "exclusive: needs the server to itself (restarts it, or measures latency): "
+                                       "runs last, once the session's background work has ended")
     command = config.getoption("--certlog-command")
     results = Path(config.getoption("--certlog-results") or (
         settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{command}-{uuid.uuid4().hex[:6]}.json"))
     config._certlog = SessionRecord(settings, command, results)
     config.pluginmanager.register(config._certlog, "certlog-session-record")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that need the server to themselves last: the background work then overlaps every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("exclusive") is not None)
 
 
 def say(config, message: str) -> None:
@@ -270,12 +278,47 @@ def supabase_cli(harness, session_evidence):
 
 
 @pytest.fixture(scope="session")
-def docker_env(harness):
-    """A Docker API (podman's, if no engine runs) for the Supabase CLI's pg_prove container."""
+def background(harness):
+    """Work run beside the tests; a server restart waits for it to end, and so does an `exclusive` test."""
+    work = Background(workers=2)
+    server, restart = harness.server, harness.server.restart
+    if restart is not None:
+        def restart_once_quiet():
+            work.drain()
+            restart()
+
+        server.restart = restart_once_quiet
     try:
-        return harness.stack.enter_context(docker_api())
-    except CertlogError as exc:
-        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+        yield work
+    finally:
+        server.restart = restart
+        if "cli" in harness.__dict__:  # end the commands still running, then their threads
+            harness.cli.stop()
+        work.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _early_background(request):
+    """Starts the background work as the session starts, if any of its tests were collected."""
+    if any("cli_steps" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("cli_steps")
+
+
+@pytest.fixture(autouse=True)
+def _exclusive(request):
+    if request.node.get_closest_marker("exclusive") is not None:
+        request.getfixturevalue("background").drain()
+
+
+@pytest.fixture(scope="session")
+def cli_steps(harness, supabase_cli, templates, background) -> Lazy:
+    """step -> what the Supabase CLI did (certlog.checks.cli_steps), each started at once beside the other tests
+    where its server has what it needs (made when its test asks for it in a lazy, mutation, run)."""
+    steps = Lazy(list(STEPS), lambda step: STEPS[step].run(harness, supabase_cli))
+    if not harness.lazy:
+        background.prefetch(steps, [step for step, s in STEPS.items()
+                                    if set(s.needs) <= harness.available_extensions])
+    return steps
 
 
 @pytest.fixture(scope="session")

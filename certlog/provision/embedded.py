@@ -156,7 +156,7 @@ def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | 
 
 def preload_options(bindir: str, socket_dir: Path) -> tuple[str, ...]:
     """The libraries hosted Supabase preloads, where this server has them: pg_stat_statements (for
-    `supabase inspect db`), pg_cron (Supabase Cron; its jobs connect over the unix socket, and it
+    `supabase inspect report`), pg_cron (Supabase Cron; its jobs connect over the unix socket, and it
     serves the database certlog_cron, see certlog.standin.cron)."""
     libdir = Path(bindir).parent / "lib"
     found = [lib for lib in ("pg_stat_statements", "pg_cron") if (libdir / f"{lib}.so").exists()]

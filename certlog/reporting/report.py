@@ -183,7 +183,7 @@ def _supabase_cli(ev: Evidence) -> str:
         return "## Supabase CLI\n\n" + NOT_RECORDED
     rows = [(s.step, s.exit_code, f"{s.seconds:.2f}", _judged(ev, s.by)) for s in ev.cli]
     outputs = [details(f"{html.escape(s.step)}: the command as run, its output",
-                       code(f"$ {s.command}\n{s.output.strip()[-2500:]}")) for s in ev.cli]
+                       code(f"$ {s.command}\n{s.output.strip()[-4000:]}")) for s in ev.cli]
     about = ""
     if ev.cli_info:
         info = ev.cli_info

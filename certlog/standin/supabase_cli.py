@@ -8,12 +8,16 @@ repository. `supabase test db` starts the pg_prove container through a Docker AP
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import json
 import os
+import signal
 import subprocess
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from certlog.errors import CertlogError
@@ -32,13 +36,14 @@ class CliMissing(CertlogError):
                    "or set CERTLOG_SUPABASE_CLI")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class CliRun:
     command: str  # as run, with the password replaced by ***
     exit_code: int
     output: str  # stderr (the CLI's progress) then stdout (its result), as a terminal shows them; password replaced
     seconds: float
     stdout: str = ""  # the result alone (JSON with --output-format json)
+    files: dict[str, str] = dataclasses.field(default_factory=dict)  # CSV files it wrote: name -> text
 
     @property
     def ok(self) -> bool:
@@ -49,6 +54,10 @@ class CliRun:
         start = self.stdout.find("{")
         return json.JSONDecoder().raw_decode(self.stdout[start:])[0] if start >= 0 else None
 
+    def table(self, name: str) -> list[dict[str, str]]:
+        """The rows of a CSV file the command wrote (`inspect report`)."""
+        return list(csv.DictReader(io.StringIO(self.files[name])))
+
 
 class SupabaseCli:
     def __init__(self, executable: Path, server: Server, scratch: Path) -> None:
@@ -57,6 +66,17 @@ class SupabaseCli:
         self.executable = executable
         self.server = server
         self.scratch = scratch
+        self._running: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def stop(self) -> None:
+        """End every command still running (each in a process group of its own), and start no more."""
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+        for process in running:
+            _end(process)
 
     def version(self) -> str:
         """What `supabase --version` says, or why it said nothing (a run with a broken CLI still reports)."""
@@ -80,10 +100,13 @@ class SupabaseCli:
         return self._run(["db", "lint", "--db-url", self.server.tcp_url(dbname), "--level", level,
                           "--fail-on", level, "--schema", "public", "--output-format", "json"])
 
-    def inspect(self, dbname: str, report: str) -> CliRun:
-        """`supabase inspect db <report>` (index-stats, table-stats, ...), as JSON."""
-        return self._run(["inspect", "db", report, "--db-url", self.server.tcp_url(dbname), "--output-format",
-                          "json"])
+    def inspect_report(self, dbname: str) -> CliRun:
+        """`supabase inspect report`: every `inspect db` report (index-stats, table-stats, outliers, ...) as a CSV
+        file, in one run (kept in `files`), and the CLI's verdict on its rules."""
+        with tempfile.TemporaryDirectory(dir=self.scratch, prefix="inspect-") as out:
+            run = self._run(["inspect", "report", "--db-url", self.server.tcp_url(dbname), "--output-dir", out])
+            files = {path.name: path.read_text() for path in sorted(Path(out).glob("*/*.csv"))}
+        return dataclasses.replace(run, files=files)
 
     def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None) -> CliRun:
         with tempfile.TemporaryDirectory(dir=self.scratch, prefix="project-") as project:
@@ -93,22 +116,45 @@ class SupabaseCli:
                 (supabase / "migrations").symlink_to(migrations.resolve(), target_is_directory=True)
             argv = [str(self.executable), *args, "--workdir", project, "--yes"]
             started = time.perf_counter()
+            with self._lock:
+                if self._stopped:
+                    raise CliStopped(f"not run (the session is ending): supabase {' '.join(args[:2])}")
+                process = subprocess.Popen(
+                    argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                    start_new_session=True,  # ended as a group by stop(), whichever thread runs it
+                    env={**os.environ, "DO_NOT_TRACK": "1", "SUPABASE_TELEMETRY_DISABLED": "1", **(env or {})})
+                self._running.add(process)
             try:
-                out = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT,
-                                     env={**os.environ, "DO_NOT_TRACK": "1", "SUPABASE_TELEMETRY_DISABLED": "1",
-                                          **(env or {})})
-                code, stdout, output = out.returncode, out.stdout, out.stderr + out.stdout
-            except subprocess.TimeoutExpired as exc:
-                stdout = _text(exc.stdout)
-                code, output = -1, f"timed out after {TIMEOUT} s\n{_text(exc.stderr)}{stdout}"
+                stdout, stderr = process.communicate(timeout=TIMEOUT)
+                code, output = process.returncode, stderr + stdout
+            except subprocess.TimeoutExpired:
+                _end(process)
+                stdout, stderr = process.communicate()
+                code, output = -1, f"timed out after {TIMEOUT} s\n{stderr}{stdout}"
+            finally:
+                with self._lock:
+                    self._running.discard(process)
+                if process.poll() is None:  # interrupted while waiting for it
+                    _end(process)
             seconds = time.perf_counter() - started
         command = "supabase " + " ".join(args)
         redact = self.server.redact
         return CliRun(redact(command), code, redact(output), seconds, redact(stdout))
 
 
-def _text(captured: str | bytes | None) -> str:
-    """What a timed-out run had printed (bytes there, whatever text= said)."""
-    if isinstance(captured, bytes):
-        return captured.decode(errors="replace")
-    return captured or ""
+class CliStopped(CertlogError):
+    pass
+
+
+def _end(process: subprocess.Popen) -> None:
+    """SIGTERM to the command's process group (the npm wrapper and the CLI under it), SIGKILL if it lingers."""
+    for signum, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
