@@ -185,8 +185,8 @@ def _job(server: Server, dbname: str, night: _Night, figures: Figures, lock: thr
                     with night.lock:  # acknowledged: the commit came back
                         night.acknowledged.update(stored)
             return
-        except psycopg.OperationalError:
-            time.sleep(0.02)  # "retry the next minute"
+        except psycopg.OperationalError:  # "retry the next minute": sooner here, backing off while the server is
+            time.sleep(min(0.02 * 2 ** attempt, 1.0))  # down (a container's restart takes seconds)
         except psycopg.Error as exc:
             night.errors.append(repr(exc))
             return
