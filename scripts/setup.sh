@@ -3,8 +3,10 @@
 #   - system packages (Debian, as root): PostgreSQL 15 with pgTAP, pg_prove, plpgsql_check (supabase db lint)
 #     and pg_cron (Supabase Cron); podman, runc and debootstrap (a Docker API and the locally built images)
 #   - the locally built container images (scripts/build-images.sh), once per machine
-#   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci)
-#   - .venv with the pinned tox and tox-uv (tox then builds its environments from pyproject.toml)
+#   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci): node_modules
+#   - .venv with the pinned tox, tox-uv and uv (tox then builds its environments from uv.lock)
+# node_modules and .venv are links into a per-machine cache ($CERTLOG_CACHE, default ~/.cache/certlog), one
+# entry per lock file and per set of pins: a second clone on the machine is set up in a moment.
 # Elsewhere (not Debian, not root) it says exactly what to install, and exits 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,8 @@ cd "$(dirname "$0")/.."
 PG_MAJOR="${CERTLOG_PG_MAJOR:-15}"
 TOX_VERSION="4.67.15"
 TOX_UV_VERSION="1.37.1"
+UV_VERSION="0.13.9"
+CACHE="${CERTLOG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/certlog}"
 say() { echo "setup: $*" >&2; }
 
 wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
@@ -41,13 +45,26 @@ if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   say "Node.js and npm are needed for the pinned Supabase CLI and Deno (Debian: apt-get install nodejs npm)"
   exit 3
 fi
+mkdir -p "$CACHE"
+
+# link NAME TARGET: NAME (node_modules, .venv) becomes a link to the cache entry TARGET, whatever it was.
+link() {
+  [ "$(readlink "$1" 2>/dev/null)" = "$2" ] && return
+  rm -rf "$1"
+  ln -s "$2" "$1"
+}
+
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+npm_entry="$CACHE/npm-${lock_sum:0:16}"
 npm_job=""
-if [ "$(cat node_modules/.certlog-lock 2>/dev/null)" != "$lock_sum" ]; then
-  say "installing the Supabase CLI and Deno from package-lock.json (npm ci, beside the rest)"
-  # The stamp is written last: an interrupted install is redone by the next run.
-  setsid -w bash -c 'npm ci --no-audit --no-fund --loglevel=error >/dev/null && echo "$1" > node_modules/.certlog-lock' \
-    npm-ci "$lock_sum" &
+if [ ! -f "$npm_entry/.complete" ]; then
+  say "installing the Supabase CLI and Deno from package-lock.json into $npm_entry (npm ci, beside the rest)"
+  # One install per entry at a time (flock); .complete is written last, so an interrupted install is redone.
+  setsid -w flock "$CACHE/.npm.lock" bash -c '
+    [ -f "$1/.complete" ] && exit 0
+    rm -rf "$1" && mkdir -p "$1" && cp package.json package-lock.json "$1/" &&
+      (cd "$1" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch "$1/.complete"' \
+    npm-ci "$npm_entry" &
   npm_job=$!
   # Whatever ends this script early (a failed step, Ctrl-C, kill) ends the install too: never two at once.
   # (Its own process group once started; the job itself if it has not got that far.)
@@ -57,28 +74,38 @@ fi
 
 scripts/build-images.sh
 
+python_id=$(python3 -c 'import sys; print(sys.implementation.cache_tag, sys.executable, sys.version)' | sha256sum)
+venv_entry="$CACHE/tox-${TOX_VERSION}-${TOX_UV_VERSION}-uv${UV_VERSION}-${python_id:0:12}"
 pinned_tox() {
-  .venv/bin/python - "$TOX_VERSION" "$TOX_UV_VERSION" 2>/dev/null <<'PY'
+  "$venv_entry/bin/python" - "$TOX_VERSION" "$TOX_UV_VERSION" "$UV_VERSION" 2>/dev/null <<'PY'
 import sys
 from importlib.metadata import version
-sys.exit((version("tox"), version("tox-uv")) != tuple(sys.argv[1:]))
+sys.exit((version("tox"), version("tox-uv"), version("uv")) != tuple(sys.argv[1:]))
 PY
 }
-if [ ! -x .venv/bin/tox ] || ! pinned_tox; then
-  say "creating .venv with tox ${TOX_VERSION} and tox-uv ${TOX_UV_VERSION}"
-  python3 -m venv --clear --without-pip .venv
-  if python3 -m pip --python .venv/bin/python --version >/dev/null 2>&1; then
-    # This interpreter's pip installs into the venv: no copy of pip to bootstrap inside it (seconds saved).
-    python3 -m pip --python .venv/bin/python install -q --disable-pip-version-check \
-      "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
-  else
-    if ! .venv/bin/python -m ensurepip >/dev/null 2>&1; then
-      say "this python3 has neither pip nor ensurepip (Debian: apt-get install python3-venv python3-pip)"
-      exit 3
+if [ ! -f "$venv_entry/.complete" ] || ! pinned_tox; then
+  say "creating $venv_entry with tox ${TOX_VERSION}, tox-uv ${TOX_UV_VERSION} and uv ${UV_VERSION}"
+  pins=("tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}" "uv==${UV_VERSION}")
+  (
+    flock 9
+    [ -f "$venv_entry/.complete" ] && pinned_tox && exit 0
+    # A venv cannot be moved once made: it is made where it stays, and marked complete last.
+    python3 -m venv --clear --without-pip "$venv_entry"
+    if python3 -m pip --python "$venv_entry/bin/python" --version >/dev/null 2>&1; then
+      # This interpreter's pip installs into the venv: no copy of pip to bootstrap inside it (seconds saved).
+      python3 -m pip --python "$venv_entry/bin/python" install -q --disable-pip-version-check "${pins[@]}"
+    else
+      if ! "$venv_entry/bin/python" -m ensurepip >/dev/null 2>&1; then
+        say "this python3 has neither pip nor ensurepip (Debian: apt-get install python3-venv python3-pip)"
+        exit 3
+      fi
+      "$venv_entry/bin/python" -m pip install -q --disable-pip-version-check "${pins[@]}"
     fi
-    .venv/bin/python -m pip install -q --disable-pip-version-check "tox==${TOX_VERSION}" "tox-uv==${TOX_UV_VERSION}"
-  fi
+    touch "$venv_entry/.complete"
+  ) 9>"$CACHE/.venv.lock"
 fi
+link .venv "$venv_entry"
+
 if [ -n "$npm_job" ]; then
   status=0
   wait "$npm_job" || status=$?
@@ -88,3 +115,4 @@ if [ -n "$npm_job" ]; then
     exit 3
   fi
 fi
+link node_modules "$npm_entry/node_modules"
