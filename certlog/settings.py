@@ -150,8 +150,8 @@ class Settings:
 
 def _path(value: str, *, base: Path | None = None) -> Path:
     """A path as given; a relative one from the current directory (or from `base` for a default)."""
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else ((base or Path.cwd()) / path).resolve()
+    path = Path(value).expanduser()  # made absolute, not resolved: a link (node_modules) is named as it is
+    return path if path.is_absolute() else Path(os.path.abspath((base or Path.cwd()) / path))
 
 
 def _int(raw: dict[str, str], name: str, *, minimum: int) -> int:

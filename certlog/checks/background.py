@@ -10,7 +10,8 @@ work too).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import functools
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from certlog.checks.lazy import Lazy
@@ -21,9 +22,15 @@ class Background:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="certlog-background")
         self._futures: list[Future] = []
 
+    def start(self, work: Callable[[], object]) -> Future:
+        future = self._pool.submit(work)
+        self._futures.append(future)
+        return future
+
     def prefetch(self, values: Lazy, keys: Iterable[Hashable]) -> None:
         """Start making `keys` of `values`; an error surfaces where the value is asked for."""
-        self._futures += [self._pool.submit(values.get_quietly, key) for key in keys]
+        for key in keys:
+            self.start(functools.partial(values.get_quietly, key))
 
     def drain(self) -> None:
         """Wait until everything started has ended, however it ended."""

@@ -2,8 +2,8 @@
 
 base: the Supabase stand-in's per-database pieces, Tier 0, and the seeded people.
 One template per default-privilege mode, cloned from base:
-    privileges mode -> `supabase db push` (the CLI's splitter, history recorded) -> a second
-    `supabase db push` (must be a no-op) -> schema dump -> seeded log rows -> every migration
+    privileges mode -> `supabase db push` (the CLI's splitter, history recorded) -> schema dump ->
+    seeded log rows, and beside them a second `supabase db push` (must be a no-op) -> every migration
     applied again, raw, with psql (the idempotency proof) -> schema dump and row fingerprint again.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +117,6 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
     standin.set_privilege_mode(server, name, mode)
     started = time.perf_counter()
     first_push = push(cli, name, migrations)
-    second_push = cli.db_push(name, migrations) if repeat_push and mode == NO_OP_PUSH_MODE else None
     history = migration_history(server, name)
     applied = {f"{h['version']}_{h['name']}.sql" for h in history}
     skipped = [p.name for p in migration_files(migrations) if p.name not in applied]
@@ -125,7 +125,11 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
                               f"files named <timestamp>_<name>.sql):\n{first_push.output}", first_push.exit_code)
     progress(f"[{mode}] supabase db push applied the migrations in {time.perf_counter() - started:.2f}s")
     first_dump = psql.schema_dump(server, name)
-    report = load_log(lambda: connections.connect(server, name, autocommit=True), data, rows=SEEDED_ROWS.get(mode))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the second push reads only the CLI's history: beside the seed
+        second = pool.submit(cli.db_push, name, migrations) if repeat_push and mode == NO_OP_PUSH_MODE else None
+        report = load_log(lambda: connections.connect(server, name, autocommit=True), data,
+                          rows=SEEDED_ROWS.get(mode))
+        second_push = second.result() if second else None
     with connections.connect(server, name, autocommit=True) as conn:
         before = fingerprint(conn)
     second_apply_error = ""

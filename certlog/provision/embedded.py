@@ -9,6 +9,7 @@ since PostgreSQL refuses to run as root.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import os
@@ -124,18 +125,11 @@ def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | 
     password = secrets.token_hex(16)
     started = time.perf_counter()
     try:
-        pwfile = base / "pwfile"
-        pwfile.write_text(password + "\n")
-        if as_owner:
-            os.chown(pwfile, as_owner["user"], as_owner["group"])
-        _check(
-            [f"{bindir}/initdb", "-D", str(data), "-U", SUPERUSER, "--auth-local=trust", "--auth-host=scram-sha-256",
-             f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
-            as_owner, env, "initdb failed", log,
-        )
-        pwfile.unlink()
+        _check(["cp", "-a", str(initialized_cluster(bindir, as_owner, env)), str(data)], as_owner, env,
+               "copying the initialized cluster failed", log)
         stop_token = janitor.register("stop_postgres", bindir=bindir, data=str(data), **owner_ids)
         tcp_port = _start(bindir, data, log, base, as_owner, env, options)
+        _set_password(base, tcp_port, password)
         server = Server(
             kind="embedded", host=str(base), port=tcp_port, superuser=SUPERUSER, password=password, tcp_port=tcp_port,
             bindir=bindir, startup_seconds=time.perf_counter() - started,
@@ -152,6 +146,46 @@ def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | 
         if stop_token is not None:
             janitor.done(stop_token)
         directory.remove()
+
+
+INITDB_OPTIONS = ("-U", SUPERUSER, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
+                  "--no-sync", "--no-instructions")
+INITDB_RECIPE = 1  # raise when what a cached cluster must hold changes
+
+
+def initialized_cluster(bindir: str, as_owner: dict, env: dict) -> Path:
+    """A data directory as initdb makes it, made once per machine and server binaries (CACHE/initdb-<key>):
+    every run copies it (initdb itself takes longer than the rest of the server's start)."""
+    version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout
+    key = hashlib.sha256(f"{INITDB_RECIPE}|{os.path.realpath(bindir)}|{version}|{INITDB_OPTIONS}".encode())
+    cached = CACHE / f"initdb-{key.hexdigest()[:16]}"
+    if (cached / "PG_VERSION").exists():
+        return cached
+    CACHE.mkdir(parents=True, exist_ok=True)
+    staging = CACHE / f"{cached.name}.{os.getpid()}"  # made beside it, then renamed: never seen half-made
+    token = Janitor.get().register("rmtree", path=str(staging))
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(mode=0o700)
+        if as_owner:
+            os.chown(staging, as_owner["user"], as_owner["group"])
+        _check([f"{bindir}/initdb", "-D", str(staging), *INITDB_OPTIONS], as_owner, env, "initdb failed",
+               staging / "initdb.log")
+        with contextlib.suppress(OSError):  # another run made it first: theirs is as good
+            staging.rename(cached)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        Janitor.get().done(token)
+    return cached
+
+
+def _set_password(socket_dir: Path, port: int, password: str) -> None:
+    """The run's own password for the superuser (the copied cluster came with none): TCP logins need it."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(host=str(socket_dir), port=port, dbname="postgres", user=SUPERUSER, autocommit=True) as conn:
+        conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(SUPERUSER), sql.Literal(password)))
 
 
 def preload_options(bindir: str, socket_dir: Path) -> tuple[str, ...]:
