@@ -14,7 +14,6 @@ from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.paths import PGTAP_TESTS
-from certlog.provision.docker_api import docker_api
 from certlog.standin.postgrest import postgrest_session
 from certlog.standin.supabase_cli import CliRun, SupabaseCli
 
@@ -32,9 +31,7 @@ class Step:
 
 def _test_db(harness, cli: SupabaseCli) -> CliRun:
     """`supabase test db` runs supabase/tests unchanged (pg_prove in the CLI's container, through a Docker API)."""
-    database = harness.clone("cli_test_db")
-    with docker_api() as docker_env:
-        return cli.test_db(database, PGTAP_TESTS, docker_env)
+    return cli.test_db(harness.clone("cli_test_db"), PGTAP_TESTS, harness.docker())
 
 
 def _lint(harness, cli: SupabaseCli) -> CliRun:

@@ -7,6 +7,7 @@ sessions (the mutation tests); everything else belongs to the session and is rem
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ from certlog.database import seed
 from certlog.database import templates as build
 from certlog.database.workspace import Workspace
 from certlog.provision import start_server
+from certlog.provision.docker_api import docker_api
 from certlog.provision.server import Server
 from certlog.provision.tempdirs import TempDir
 from certlog.settings import PRIVILEGE_MODES, Settings
@@ -36,6 +38,7 @@ class ProvidedServer:
     data: seed.SeedPlan | None = None
     lazy: bool = False  # templates built when first needed, legacy-mode tests first (see session.run_session)
     cron_template: str | None = None
+    docker_env: Callable[[], dict[str, str]] | None = None  # the runner's Docker API, started once for its sessions
 
 
 @dataclass(eq=False)
@@ -77,11 +80,15 @@ class Harness:
     on_template: Callable[[build.PreparedTemplate], None] = lambda template: None
     lazy: bool = False  # build each template when a test first needs it (the mutation runs), else all at once
     cron_template: str | None = None  # every database is cloned from it, so has pg_cron (standin.cron)
+    provided_docker: Callable[[], dict[str, str]] | None = None
+    _docker: dict[str, str] | None = None
+    _docker_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self, provided: ProvidedServer | None) -> Server:
         if provided is not None:
             self.server, self.provenance = provided.server, provided.provenance
             self.cron_template = provided.cron_template
+            self.provided_docker = provided.docker_env
             if provided.base is not None:
                 self.__dict__.update(base=provided.base, data=provided.data)  # the cached properties, given
             self.lazy = provided.lazy
@@ -104,7 +111,17 @@ class Harness:
     def provide(self, *, with_base: bool = False, lazy: bool = False) -> ProvidedServer:
         """This harness's server, for sessions a runner starts on it (the mutation tests, the majors)."""
         return ProvidedServer(self.server, self.provenance, self.base if with_base else None,
-                              self.data if with_base else None, lazy=lazy, cron_template=self.cron_template)
+                              self.data if with_base else None, lazy=lazy, cron_template=self.cron_template,
+                              docker_env=self.docker)
+
+    def docker(self) -> dict[str, str]:
+        """A Docker API (DOCKER_HOST and Testcontainers' settings) for the CLI's `test db` container: started on
+        first use, once per harness (a runner's sessions share the runner's), ended with it."""
+        with self._docker_lock:
+            if self._docker is None:
+                self._docker = (self.provided_docker() if self.provided_docker
+                                else self.stack.enter_context(docker_api()))
+            return self._docker
 
     @cached_property
     def cli(self) -> SupabaseCli:

@@ -60,9 +60,14 @@ def pytest_configure(config):
     config.pluginmanager.register(config._certlog, "certlog-session-record")
 
 
+EARLY = ("schema/", "conformance/test_pgtap_suite.py")  # quick checks of what the catalog says: a broken
+# migration is caught by them soonest (a mutation run stops at its first failure)
+
+
 def pytest_collection_modifyitems(items):
-    """Tests that need the server to themselves last: the background work then overlaps every other test."""
-    items.sort(key=lambda item: item.get_closest_marker("exclusive") is not None)
+    """The quick catalog checks first; tests that need the server to themselves last (the background work then
+    overlaps every other test)."""
+    items.sort(key=lambda item: (item.get_closest_marker("exclusive") is not None, not item.nodeid.startswith(EARLY)))
 
 
 def say(config, message: str) -> None:
@@ -299,8 +304,10 @@ def background(harness):
 
 @pytest.fixture(scope="session", autouse=True)
 def _early_background(request):
-    """Starts the background work as the session starts, if any of its tests were collected."""
-    if any("cli_steps" in item.fixturenames for item in request.session.items):
+    """Starts the background work as the session starts, if any of its tests were collected (a lazy, mutation,
+    session stops at its first failure: it makes what a test asks for, when it asks)."""
+    if any("cli_steps" in item.fixturenames for item in request.session.items) \
+            and not request.getfixturevalue("harness").lazy:
         request.getfixturevalue("cli_steps")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import json
 import os
@@ -81,11 +82,10 @@ class SupabaseCli:
     def version(self) -> str:
         """What `supabase --version` says, or why it said nothing (a run with a broken CLI still reports)."""
         try:
-            out = subprocess.run([str(self.executable), "--version"], capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            stat = self.executable.stat()
+        except OSError as exc:
             return f"unknown ({type(exc).__name__})"
-        lines = out.stdout.strip().splitlines()
-        return lines[0] if out.returncode == 0 and lines else f"unknown (--version exited {out.returncode})"
+        return _version(str(self.executable), stat.st_mtime_ns, stat.st_size)
 
     def db_push(self, dbname: str, migrations: Path) -> CliRun:
         """`supabase db push`: the CLI's own statement splitter, one transaction per file, history recorded."""
@@ -140,6 +140,17 @@ class SupabaseCli:
         command = "supabase " + " ".join(args)
         redact = self.server.redact
         return CliRun(redact(command), code, redact(output), seconds, redact(stdout))
+
+
+@functools.cache
+def _version(executable: str, _mtime_ns: int, _size: int) -> str:
+    """Asked once per executable (as it is on disk) per process: the mutation runs' sessions share it."""
+    try:
+        out = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unknown ({type(exc).__name__})"
+    lines = out.stdout.strip().splitlines()
+    return lines[0] if out.returncode == 0 and lines else f"unknown (--version exited {out.returncode})"
 
 
 class CliStopped(CertlogError):
