@@ -22,7 +22,7 @@ from certlog.provision.docker_api import docker_api, environment
 from certlog.provision.embedded import CRON_DATABASE
 from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
-from certlog.provision.tempdirs import process_identity
+from certlog.provision.tempdirs import TempDir, memory_root, process_identity
 
 SUPERUSER = "supabase_admin"
 EXTENSIONS_DOCKERFILE_DIR = ROOT / "containers" / "postgres-extensions"
@@ -108,6 +108,9 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
                                    **extra)
                  .with_command(command)
                  .with_kwargs(labels={OWNER_LABEL: owner.split("=", 1)[1]}))
+    volume = _memory_volume(docker_host)
+    if volume is not None:
+        container.with_volume_mapping(str(volume.path / "data"), _pgdata(tag), "rw")
     started = time.perf_counter()
     janitor = Janitor.get()
     token = janitor.register("remove_containers", docker_host=docker_host, label=owner)  # before it exists
@@ -129,6 +132,28 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
     finally:
         _stop(container)
         janitor.done(token)
+        if volume is not None:
+            volume.remove()
+
+
+def _memory_volume(docker_host: str) -> TempDir | None:
+    """A directory in memory for the container's data, where the engine runs here, as root (whose files the
+    run can remove): the server's files then cost what they cost the embedded server, and a restart keeps them
+    (a tmpfs mount would not). None elsewhere: the data stays in the container."""
+    root = memory_root()
+    if root is None or os.geteuid() != 0 or not docker_host.startswith("unix://"):
+        return None
+    volume = TempDir("volume", root)
+    (volume.path / "data").mkdir(mode=0o700)
+    return volume
+
+
+def _pgdata(tag: str) -> str:
+    """Where the image keeps its data (its PGDATA)."""
+    import docker
+
+    env = docker.from_env().images.get(tag).attrs["Config"].get("Env") or []
+    return next((e.split("=", 1)[1] for e in env if e.startswith("PGDATA=")), "/var/lib/postgresql/data")
 
 
 def _remove_stale(client) -> None:

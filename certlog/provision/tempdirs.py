@@ -22,7 +22,7 @@ from pathlib import Path
 from certlog.provision.janitor import Janitor
 
 PREFIX = "certlog-"
-KINDS = ("pg", "run", "podman")
+KINDS = ("pg", "run", "podman", "volume")  # volume: a container's data directory, mounted from here
 OWNER_FILE = "owner.json"
 MEMORY = Path("/dev/shm")  # a throwaway cluster need not touch the disk (every file op there costs ~10x)
 MEMORY_FREE_BYTES = 2 << 30  # what a run's cluster may grow to (the 50 000-row templates and their clones)
