@@ -5,8 +5,8 @@
 #   - the locally built container images (scripts/build-images.sh), once per machine
 #   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci): node_modules
 #   - .venv with the pinned tox, tox-uv and uv (tox then builds its environments from uv.lock)
-# node_modules and .venv are links into a per-machine cache ($CERTLOG_CACHE, default ~/.cache/certlog), one
-# entry per lock file and per set of pins: a second clone on the machine is set up in a moment.
+# node_modules, .venv and .tox are links into a per-machine cache ($CERTLOG_CACHE, default ~/.cache/certlog), one
+# entry per lock file and per set of pins: a second clone on the machine is set up, and runs, at once.
 # Elsewhere (not Debian, not root) it says exactly what to install, and exits 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,6 +105,10 @@ if [ ! -f "$venv_entry/.complete" ] || ! pinned_tox; then
   ) 9>"$CACHE/.venv.lock"
 fi
 link .venv "$venv_entry"
+# tox's environments (.tox), shared by the clones whose uv.lock and tox.ini are these (tox runs uv sync each time).
+envs_id=$(cat uv.lock tox.ini | sha256sum)
+mkdir -p "$CACHE/tox-envs-${envs_id:0:16}-${python_id:0:12}"
+link .tox "$CACHE/tox-envs-${envs_id:0:16}-${python_id:0:12}"
 
 if [ -n "$npm_job" ]; then
   status=0

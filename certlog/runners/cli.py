@@ -1,5 +1,5 @@
 """certlog: the verification suite's commands (run them through tox: `.venv/bin/tox -e <env>`,
-or `.tox/<env>/bin/certlog ...` once tox has built that environment).
+or `.tox/<env>/bin/python -m certlog ...` from the repository once tox has built that environment).
 
   certlog verify [pytest args]   the main job: every requirement's verdict, evidence in the report directory
   certlog test [pytest args]     the schema and conformance suites (JUnit XML in the report directory)
