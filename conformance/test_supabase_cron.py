@@ -48,7 +48,7 @@ def test_pg_cron_runs_the_purge_deleting_exactly_the_rows_older_than_a_year(serv
             databases.connect(server, dbname, autocommit=True) as conn:
         deadline, run = time.monotonic() + WAIT_SECONDS, None
         while run is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+            time.sleep(0.05)
             run = conn.execute(
                 "select d.status, d.return_message, d.start_time, d.end_time, d.username from cron.job_run_details d "
                 "join cron.job j on j.jobid = d.jobid where j.jobname = %s and d.status in ('succeeded', 'failed')",

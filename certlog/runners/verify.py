@@ -17,7 +17,6 @@ import pytest
 
 from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from certlog.paths import ROOT, write_atomically
-from certlog.reporting import report
 from certlog.reporting.evidence import Evidence, load, put, save
 from certlog.reporting.verdicts import requirement_verdicts, table
 from certlog.runners import lint
@@ -58,6 +57,8 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
 
 def publish(evidence: Evidence, report_dir: Path, say=print, *, pytest_exit: int = 0) -> int:
     """Render the evidence into report_dir; the exit code the verdicts call for."""
+    from certlog.reporting import report  # matplotlib and markdown: imported when the session is over
+
     verdicts = requirement_verdicts(evidence.tests)
     written = report.write(report_dir, report.render(evidence, verdicts))
     passed = print_verdicts(evidence, say)

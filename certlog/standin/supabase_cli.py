@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -64,7 +65,7 @@ class SupabaseCli:
     def __init__(self, executable: Path, server: Server, scratch: Path) -> None:
         if not os.access(executable, os.X_OK):
             raise CliMissing.at(executable)
-        self.executable = executable
+        self.executable = platform_binary(executable)
         self.server = server
         self.scratch = scratch
         self._running: set[subprocess.Popen] = set()
@@ -140,6 +141,27 @@ class SupabaseCli:
         command = "supabase " + " ".join(args)
         redact = self.server.redact
         return CliRun(redact(command), code, redact(output), seconds, redact(stdout))
+
+
+NPM_LAUNCHER = Path("supabase", "dist", "supabase.js")  # what node_modules/.bin/supabase links to
+PLATFORM_PACKAGES = {"x86_64": ("cli-linux-x64", "cli-linux-x64-musl"),
+                     "aarch64": ("cli-linux-arm64", "cli-linux-arm64-musl")}
+
+
+def platform_binary(executable: Path) -> Path:
+    """The npm package's launcher is a Node.js script that only starts the CLI binary of its platform package
+    (@supabase/cli-<platform>/bin/supabase) and passes its signals on: that binary is run directly (a Node.js
+    start less per command). Any other executable is run as it is."""
+    launcher = Path(os.path.normpath(executable.parent / os.readlink(executable))) if executable.is_symlink() \
+        else executable  # named through node_modules as the user named it, not through the cache it links to
+    if launcher.parts[-3:] != NPM_LAUNCHER.parts or sys.platform != "linux":
+        return executable
+    modules = launcher.parents[2]
+    for package in PLATFORM_PACKAGES.get(os.uname().machine, ()):
+        binary = modules / "@supabase" / package / "bin" / "supabase"
+        if os.access(binary, os.X_OK):
+            return binary
+    return executable
 
 
 @functools.cache
