@@ -54,7 +54,8 @@ SETTINGS = (
     Setting("CERTLOG_SUPABASE_CLI", "node_modules/.bin/supabase", "the Supabase CLI (installed by `npm ci`)"),
     Setting("CERTLOG_DENO", "node_modules/.bin/deno", "Deno, the Edge Functions' runtime (installed by `npm ci`)"),
     Setting("CERTLOG_CACHE", "~/.cache/certlog", "where `make setup` keeps, per machine, the npm packages (one entry "
-            "per package-lock.json) and tox's own environment (one per set of pins)"),
+            "per package-lock.json), tox itself (one per set of pins) and tox's environments (one set per uv.lock "
+            "and tox.ini)"),
     Setting("CERTLOG_NIGHTS", "31", "nights in the month-of-cron-runs simulation (`certlog simulate` takes more)"),
 )
 KNOWN = {s.name for s in SETTINGS}
