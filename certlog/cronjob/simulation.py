@@ -82,29 +82,37 @@ def run(server: Server, dbname: str, *, nights: int, seed: int, can_restart: boo
     rng = random.Random(f"simulation {seed}")  # not the seed plan's sequence (its ids are taken)
     figures = Figures(nights=nights)
     started = time.perf_counter()
-    with connect(server, dbname, autocommit=True) as admin:
-        begin = admin.execute("select now()").fetchone()[0]
     restart_nights = set(rng.sample(range(nights), min(RESTART_NIGHTS, nights))) if can_restart else set()
     population = _Population.read(server, dbname)
     expected: dict[str, uuid.UUID] = {}  # key -> its certification
     acknowledged: set[str] = set()
     deleted: set[uuid.UUID] = set()
-    for night in range(nights):
-        day = FIRST_NIGHT + timedelta(days=night)
-        deleted |= _change_population(server, dbname, day, rng, figures, population)
-        due = _due(server, dbname, day)
-        figures.due += len(due)
-        expected.update({n.key: n.certification_id for n in due})
-        record = _Night(day, due)
-        _run_night(server, dbname, record, rng, figures, restart=night in restart_nights)
-        if record.errors:
-            raise AssertionError(f"night {day}: {record.errors[:3]}")
-        acknowledged |= record.acknowledged
-        if night % PURGE_EVERY == PURGE_EVERY - 1:
-            _purge(server, dbname, figures)
-        if night % 10 == 9:
-            say(f"night {night + 1}/{nights}: {figures.due:,} due so far, {figures.connections_killed} connections "
-                f"killed, {figures.server_restarts} restarts")
+    admin = connect(server, dbname, autocommit=True)  # the nights' changes and due lists (a new one after a restart)
+    try:
+        begin = admin.execute("select now()").fetchone()[0]
+        for night in range(nights):
+            day = FIRST_NIGHT + timedelta(days=night)
+            admin = admin or connect(server, dbname, autocommit=True)
+            deleted |= _change_population(admin, day, rng, figures, population)
+            due = _due(admin, day)
+            figures.due += len(due)
+            expected.update({n.key: n.certification_id for n in due})
+            record = _Night(day, due)
+            if night in restart_nights:  # the restart ends every connection
+                admin.close()
+                admin = None
+            _run_night(server, dbname, record, rng, figures, restart=night in restart_nights)
+            if record.errors:
+                raise AssertionError(f"night {day}: {record.errors[:3]}")
+            acknowledged |= record.acknowledged
+            if night % PURGE_EVERY == PURGE_EVERY - 1:
+                _purge(server, dbname, figures)
+            if night % 10 == 9:
+                say(f"night {night + 1}/{nights}: {figures.due:,} due so far, {figures.connections_killed} "
+                    f"connections killed, {figures.server_restarts} restarts")
+    finally:
+        if admin is not None:
+            admin.close()
     problems = _verify(server, dbname, begin, expected, acknowledged, deleted, figures)
     figures.seconds = round(time.perf_counter() - started, 1)
     return figures, problems
@@ -127,42 +135,39 @@ class _Population:
                        [c for (c,) in conn.execute("select id from public.peer_mentor_certifications order by id")])
 
 
-def _change_population(server: Server, dbname: str, day: date, rng: random.Random, figures: Figures,
-                       population: _Population) -> set:
+def _change_population(conn, day: date, rng: random.Random, figures: Figures, population: _Population) -> set:
     """New certifications (some due within days), a few deleted, a few users deleted where the schema allows;
     returns the certifications deleted (their log rows went with them)."""
-    with connect(server, dbname, autocommit=True) as conn:
-        mentors = rng.sample(population.mentors, NEW_CERTIFICATIONS_PER_NIGHT)
-        for mentor, chapter in mentors:
-            expires_on = day + timedelta(days=rng.choice([1, 3, 7, 8, 15, 30, 31, 60, 90, 91, 200]))
-            certification = uuid.UUID(int=rng.getrandbits(128), version=4)
-            conn.execute("insert into public.peer_mentor_certifications (id, peer_mentor_id, chapter_id, "
-                         "certification_type, issued_on, expires_on) values (%s, %s, %s, 'first_aid', %s, %s)",
-                         (certification, mentor, chapter, expires_on - timedelta(days=730), expires_on))
-            population.certifications.append(certification)
-        figures.certifications_added += len(mentors)
-        doomed = rng.sample(population.certifications, DELETED_CERTIFICATIONS_PER_NIGHT)
-        deleted = {c for (c,) in conn.execute(
-            "delete from public.peer_mentor_certifications where id = any(%s) returning id", (doomed,))}
-        for user in rng.sample(population.users, USER_DELETIONS_PER_NIGHT):
-            try:
-                with conn.transaction():
-                    conn.execute("delete from public.users where id = %s", (user,))
-                figures.users_deleted += 1
-                population.users.remove(user)
-                population.mentors = [m for m in population.mentors if m[0] != user]
-            except psycopg.errors.ForeignKeyViolation:  # still named by log rows: the schema refuses, rightly
-                figures.user_deletions_refused += 1
-        figures.certifications_deleted += len(deleted)
-        population.certifications = [c for c in population.certifications if c not in deleted]
+    mentors = rng.sample(population.mentors, NEW_CERTIFICATIONS_PER_NIGHT)
+    for mentor, chapter in mentors:
+        expires_on = day + timedelta(days=rng.choice([1, 3, 7, 8, 15, 30, 31, 60, 90, 91, 200]))
+        certification = uuid.UUID(int=rng.getrandbits(128), version=4)
+        conn.execute("insert into public.peer_mentor_certifications (id, peer_mentor_id, chapter_id, "
+                     "certification_type, issued_on, expires_on) values (%s, %s, %s, 'first_aid', %s, %s)",
+                     (certification, mentor, chapter, expires_on - timedelta(days=730), expires_on))
+        population.certifications.append(certification)
+    figures.certifications_added += len(mentors)
+    doomed = rng.sample(population.certifications, DELETED_CERTIFICATIONS_PER_NIGHT)
+    deleted = {c for (c,) in conn.execute(
+        "delete from public.peer_mentor_certifications where id = any(%s) returning id", (doomed,))}
+    for user in rng.sample(population.users, USER_DELETIONS_PER_NIGHT):
+        try:
+            with conn.transaction():
+                conn.execute("delete from public.users where id = %s", (user,))
+            figures.users_deleted += 1
+            population.users.remove(user)
+            population.mentors = [m for m in population.mentors if m[0] != user]
+        except psycopg.errors.ForeignKeyViolation:  # still named by log rows: the schema refuses, rightly
+            figures.user_deletions_refused += 1
+    figures.certifications_deleted += len(deleted)
+    population.certifications = [c for c in population.certifications if c not in deleted]
     return deleted
 
 
-def _due(server: Server, dbname: str, day: date) -> list[calls.Notification]:
+def _due(conn, day: date) -> list[calls.Notification]:
     """What the job finds due tonight: each certification whose expiry minus a schedule's days is today."""
-    with connect(server, dbname) as conn:
-        rows = queries.rows(conn, "due_notifications", {"day": day, "types": list(DAYS_BEFORE),
-                                                         "days_before": list(DAYS_BEFORE.values())})
+    rows = queries.rows(conn, "due_notifications", {"day": day, "types": list(DAYS_BEFORE),
+                                                     "days_before": list(DAYS_BEFORE.values())})
     return [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], day) for r in rows]
 
 
