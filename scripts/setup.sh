@@ -47,7 +47,7 @@ if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
 fi
 mkdir -p "$CACHE"
 
-# link NAME TARGET: NAME (node_modules, .venv) becomes a link to the cache entry TARGET, whatever it was.
+# link NAME TARGET: NAME (node_modules, .venv, .tox) becomes a link to the cache entry TARGET, whatever it was.
 link() {
   [ "$(readlink "$1" 2>/dev/null)" = "$2" ] && return
   rm -rf "$1"

@@ -313,6 +313,7 @@ def _early_background(request):
 
 @pytest.fixture(autouse=True)
 def _exclusive(request):
+    """A test marked `exclusive` starts once the background work has ended (it runs last: see the ordering)."""
     if request.node.get_closest_marker("exclusive") is not None:
         request.getfixturevalue("background").drain()
 

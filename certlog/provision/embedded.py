@@ -158,11 +158,11 @@ def initialized_cluster(bindir: str, as_owner: dict, env: dict) -> Path:
     every run copies it (initdb itself takes longer than the rest of the server's start)."""
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout
     key = hashlib.sha256(f"{INITDB_RECIPE}|{os.path.realpath(bindir)}|{version}|{INITDB_OPTIONS}".encode())
-    cached = CACHE / f"initdb-{key.hexdigest()[:16]}"
+    cache = _cache_dir(as_owner)
+    cached = cache / f"initdb-{key.hexdigest()[:16]}"
     if (cached / "PG_VERSION").exists():
         return cached
-    CACHE.mkdir(parents=True, exist_ok=True)
-    staging = CACHE / f"{cached.name}.{os.getpid()}"  # made beside it, then renamed: never seen half-made
+    staging = cache / f"{cached.name}.{os.getpid()}"  # made beside it, then renamed: never seen half-made
     token = Janitor.get().register("rmtree", path=str(staging))
     try:
         shutil.rmtree(staging, ignore_errors=True)
@@ -176,7 +176,24 @@ def initialized_cluster(bindir: str, as_owner: dict, env: dict) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         Janitor.get().done(token)
+    if not (cached / "PG_VERSION").exists():
+        raise ServerStartFailed(f"the initialized cluster could not be kept at {cached}", "")
     return cached
+
+
+def _cache_dir(as_owner: dict) -> Path:
+    """CACHE, or where this user can write when CACHE is another user's (the server runs as this user then;
+    as root the postgres OS user must reach the cache, which it can in CACHE)."""
+    try:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        if os.access(CACHE, os.W_OK | os.X_OK):
+            return CACHE
+    except OSError:
+        if as_owner:
+            raise
+    own = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "certlog"
+    own.mkdir(parents=True, exist_ok=True)
+    return own
 
 
 def _set_password(socket_dir: Path, port: int, password: str) -> None:

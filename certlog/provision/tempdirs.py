@@ -106,7 +106,7 @@ def remove_stale(root: Path | None = None) -> list[Path]:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGTERM)
             postmaster = directory / "data" / "postmaster.pid"
-            if postmaster.exists():
+            if kind == "pg" and postmaster.exists():  # a volume's pid is the container's, not one of this host
                 _stop_postmaster(postmaster)
             shutil.rmtree(directory, ignore_errors=True)
             removed.append(directory)
@@ -123,5 +123,13 @@ def _stop_postmaster(pid_file: Path) -> None:
     except (OSError, ValueError, IndexError):
         return
     deadline = time.monotonic() + 10
-    while process_identity(pid) is not None and time.monotonic() < deadline:
+    while running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def running(pid: int) -> bool:
+    """Alive: not gone, and not a zombie (an init that does not reap, as in some sandboxes, leaves those)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
