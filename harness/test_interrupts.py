@@ -6,9 +6,11 @@ until its server is up, then interrupts it the way it happens in practice, and l
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,9 +31,9 @@ def _start(reports: Path, env: dict | None = None, command: str = "test", captur
                             start_new_session=True)
 
 
-def _owned_by(identity: str) -> list[Path]:
+def _owned_by(identity: str, *extra_roots: Path) -> list[Path]:
     found = []
-    for directory in (d for root in roots() for d in root.glob("certlog-*-*")):
+    for directory in (d for root in roots(*extra_roots) for d in root.glob("certlog-*-*")):
         try:
             if json.loads((directory / OWNER_FILE).read_text())["owner"] == identity:
                 found.append(directory)
@@ -50,12 +52,12 @@ def _until(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _server_up(run: subprocess.Popen) -> tuple[str, int]:
+def _server_up(run: subprocess.Popen, *extra_roots: Path) -> tuple[str, int]:
     """The run's identity and its postmaster's pid, once its server runs."""
     identity = _until(lambda: process_identity(run.pid), 10, "the run to start")
 
     def postmaster():
-        for directory in _owned_by(identity):
+        for directory in _owned_by(identity, *extra_roots):
             pid_file = directory / "data" / "postmaster.pid"
             lines = pid_file.read_text().splitlines() if pid_file.exists() else []
             if len(lines) > 7 and lines[7].strip() == "ready" and int(lines[0]) > 0:  # the postmaster, serving
@@ -77,8 +79,8 @@ def _janitor_of(pid: int) -> int | None:
     return None
 
 
-def _nothing_left(identity: str, postmaster: int) -> None:
-    _until(lambda: not _owned_by(identity) and process_identity(postmaster) is None, 30,
+def _nothing_left(identity: str, postmaster: int, *extra_roots: Path) -> None:
+    _until(lambda: not _owned_by(identity, *extra_roots) and process_identity(postmaster) is None, 30,
            "the run's server and directories to be gone")
 
 
@@ -92,10 +94,17 @@ def _tox_interrupt(run: subprocess.Popen) -> None:
 
 
 def _scenario(how: str, reports: Path) -> str | None:
-    """One real run, interrupted `how`; what was left behind (None: nothing)."""
-    run = _start(reports)
+    """One real run, interrupted `how`; what was left behind (None: nothing). The run whose janitor is killed
+    too keeps its server in a directory of its own, which only the test's own clean-up searches: the other
+    runs, started beside it, would otherwise clean up after it first."""
+    own = None
+    if how == "SIGKILL of the run and its janitor":
+        own = Path(tempfile.mkdtemp(prefix="certlog-test-servers-"))
+        own.chmod(0o755)  # the postgres OS user enters it
+    run = _start(reports, {"CERTLOG_SERVER_DIR": str(own)} if own else None)
+    roots_of_run = (own,) if own else ()
     try:
-        identity, postmaster = _server_up(run)
+        identity, postmaster = _server_up(run, *roots_of_run)
         if how == "Ctrl-C under tox":
             _tox_interrupt(run)
         elif how == "SIGKILL of the run and its janitor":
@@ -106,19 +115,21 @@ def _scenario(how: str, reports: Path) -> str | None:
             run.send_signal(signal.SIGKILL)
             run.wait(timeout=60)
             time.sleep(0.5)
-            if not (_owned_by(identity) and process_identity(postmaster) is not None):
+            if not (_owned_by(identity, *roots_of_run) and process_identity(postmaster) is not None):
                 return "nothing was left for the next run to clean"
-            remove_stale()  # what the next run does first
+            remove_stale(own)  # what the next run does first (with the same server directory)
         else:
             run.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
         run.wait(timeout=60)
-        _nothing_left(identity, postmaster)
+        _nothing_left(identity, postmaster, *roots_of_run)
         return None
     except AssertionError as failure:
         return str(failure)
     finally:
         if run.poll() is None:
             run.kill()
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
 
 
 SCENARIOS = ("Ctrl-C under tox", "SIGTERM", "SIGKILL", "SIGKILL of the run and its janitor")

@@ -3,6 +3,8 @@
 import json
 import signal
 import subprocess
+import sys
+import time
 
 from certlog.provision.tempdirs import OWNER_FILE, remove_stale
 
@@ -29,7 +31,10 @@ def test_a_stale_container_volume_is_removed_without_signalling_the_pid_it_names
 
 
 def test_a_stale_server_directory_has_its_postmaster_stopped_and_is_removed(tmp_path):
-    server = subprocess.Popen(["sleep", "30"])  # stands in for a leftover postmaster (SIGQUIT ends it)
+    # A leftover postmaster's stand-in: SIGQUIT ends it, as it ends a postmaster (whatever the parent ignores).
+    server = subprocess.Popen([sys.executable, "-c",
+                               "import signal, time; signal.signal(signal.SIGQUIT, signal.SIG_DFL); time.sleep(30)"])
+    time.sleep(0.3)  # started, its SIGQUIT its own
     try:
         directory = _stale(tmp_path, "pg", server.pid)
         assert directory in remove_stale(tmp_path)
