@@ -186,7 +186,11 @@ def _server_dir(value: str, backend: str, database_url: str | None) -> Path:
         raise UsageError("CERTLOG_SERVER_DIR is set but the backend is not embedded; unset it or set "
                          "CERTLOG_BACKEND=embedded")
     path = _path(value)
-    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+    try:
+        usable = path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    except OSError:  # a parent this user cannot enter
+        usable = False
+    if not usable:
         raise UsageError(f"CERTLOG_SERVER_DIR={value}: not a directory this user can write to")
     if os.geteuid() == 0 and not all(p.stat().st_mode & 0o001 for p in [path, *path.parents]):
         raise UsageError(f"CERTLOG_SERVER_DIR={value}: the postgres OS user (the server runs as postgres, not "

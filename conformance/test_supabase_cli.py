@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from certlog.checks.cli_steps import INSPECT_SHOWN, STEPS, WORKLOAD
+from certlog.checks.cli_steps import INSPECT_SHOWN, WORKLOAD
 from certlog.database.templates import UP_TO_DATE
 from certlog.paths import migration_files
 from certlog.reporting.evidence import CliStep
@@ -44,37 +44,37 @@ def test_a_second_db_push_is_a_no_op(templates, evidence):
     assert second_push.ok and UP_TO_DATE in second_push.output, second_push.output
 
 
-@pytest.mark.needs(*STEPS["test db"].needs)
+@pytest.mark.cli_step("test db")
 @pytest.mark.requirement("PLAT-3", "TEST-1", "TEST-2", "TEST-3")
-def test_supabase_test_db_passes_supabase_tests_unchanged(cli_steps, evidence):
-    run = cli_steps["test db"]
+def test_supabase_test_db_passes_supabase_tests_unchanged(cli_step, evidence):
+    run = cli_step
     evidence.put(_step("test db", run))
     assert run.ok and "Result: PASS" in run.output, run.output
 
 
-@pytest.mark.needs(*STEPS["db lint"].needs)
+@pytest.mark.cli_step("db lint")
 @pytest.mark.requirement("PLAT-3", "PLAT-2")
-def test_supabase_db_lint_finds_nothing(cli_steps, evidence):
-    run = cli_steps["db lint"]
+def test_supabase_db_lint_finds_nothing(cli_step, evidence):
+    run = cli_step
     evidence.put(_step("db lint", run))
     assert run.ok and run.json()["results"] == [], run.output
 
 
-@pytest.mark.needs(*STEPS["db lint control"].needs)
+@pytest.mark.cli_step("db lint control")
 @pytest.mark.requirement("PLAT-3")
-def test_supabase_db_lint_turns_red_on_a_plpgsql_error(cli_steps, evidence):
+def test_supabase_db_lint_turns_red_on_a_plpgsql_error(cli_step, evidence):
     """The lint above can fail: a function reading a column that does not exist is reported."""
-    run = cli_steps["db lint control"]
+    run = cli_step
     evidence.put(_step("db lint (control: a broken function)", run, expect_failure=True))
     found = {r["function"]: r["issues"] for r in (run.json() or {}).get("results", [])}
     assert not run.ok and [i["sqlState"] for i in found.get("public.certlog_broken", [])] == ["42703"], run.output
 
 
-@pytest.mark.needs(*STEPS["inspect report"].needs)
+@pytest.mark.cli_step("inspect report")
 @pytest.mark.requirement("PERF-2")
-def test_inspect_report_shows_the_composite_and_unique_indexes_serving_the_workload(cli_steps, evidence):
+def test_inspect_report_shows_the_composite_and_unique_indexes_serving_the_workload(cli_step, evidence):
     """On a clone of its own (not the lint control's), its statistics made as a live database has them."""
-    run = cli_steps["inspect report"]
+    run = cli_step
     shown = "".join(f"\n{name}:\n{run.files.get(name, '(not written)')}" for name in INSPECT_SHOWN)
     evidence.put(_step("inspect report", dataclasses.replace(run, output=run.output + shown)))
     assert run.ok, run.output

@@ -107,6 +107,9 @@ COMMAND_LINES = {
     "a major below the task's": (["majors", "14"], {}, EXIT_USAGE, "certlog majors 14: below the minimum of 15"),
     "major with no binaries here": (["simulate"], {"CERTLOG_PG_MAJOR": "17", "CERTLOG_BACKEND": "embedded"},
                                     EXIT_ENVIRONMENT, "install postgresql-17"),
+    "server directory where no embedded server can start": (
+        ["simulate"], {"CERTLOG_PG_MAJOR": "17", "CERTLOG_SERVER_DIR": "/tmp"}, EXIT_ENVIRONMENT,
+        "CERTLOG_SERVER_DIR is set, but no embedded server can start here"),
 }
 
 

@@ -45,7 +45,10 @@ if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   say "Node.js and npm are needed for the pinned Supabase CLI and Deno (Debian: apt-get install nodejs npm)"
   exit 3
 fi
-mkdir -p "$CACHE"
+if ! mkdir -p "$CACHE" 2>/dev/null || [ ! -w "$CACHE" ]; then
+  say "CERTLOG_CACHE=$CACHE: not a directory this user can write to; set CERTLOG_CACHE to one"
+  exit 2
+fi
 
 # link NAME TARGET: NAME (node_modules, .venv, .tox) becomes a link to the cache entry TARGET, whatever it was.
 link() {

@@ -1,8 +1,9 @@
 """The Supabase CLI commands the suite checks, each on a database of its own.
 
 Each is mostly the CLI working (and, for `test db`, its pg_prove container), so a session
-starts them all as soon as its templates are built and runs them beside its other tests
-(certlog.checks.background); conformance/test_supabase_cli.py checks what they did.
+starts those its collected tests check (marked `cli_step`) as soon as its templates are built,
+and runs them beside its other tests (certlog.checks.background);
+conformance/test_supabase_cli.py checks what they did.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.database import templates as build
 from certlog.database.templates import MigrationFailed
-from certlog.errors import CertlogError
+from certlog.errors import EXIT_FAILED, CertlogError
 from certlog.reporting import evidence as records
 from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
@@ -51,6 +51,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config.addinivalue_line("markers", "needs(*extensions): server extensions the test cannot run without")
+    config.addinivalue_line("markers", "cli_step(name): checks what a Supabase CLI step of certlog.checks.cli_steps "
+                                       "did (the `cli_step` fixture); the step needs what it needs (`needs`)")
     config.addinivalue_line("markers", "exclusive: needs the server to itself (restarts it, or measures latency): "
                                        "runs last, once the session's background work has ended")
     command = config.getoption("--certlog-command")
@@ -135,11 +137,12 @@ def server(harness):
 def _needed_extensions(request):
     """A test marked needs("x") fails if the server lacks extension x, unless the run allows it to be missing
     (--certlog-allow-missing): then it is skipped with the reason, and the skip fails its requirements."""
-    marker = request.node.get_closest_marker("needs")
-    if marker is None:
+    needed = [x for marker in request.node.iter_markers("needs") for x in marker.args]
+    needed += [x for marker in request.node.iter_markers("cli_step") for x in STEPS[marker.args[0]].needs]
+    if not needed:
         return
     harness = request.getfixturevalue("harness")
-    missing = [x for x in marker.args if x not in harness.available_extensions]
+    missing = [x for x in needed if x not in harness.available_extensions]
     if not missing:
         return
     allowed = set(filter(None, request.config.getoption("--certlog-allow-missing").split(",")))
@@ -283,8 +286,10 @@ def supabase_cli(harness, session_evidence, background):
 
 
 @pytest.fixture(scope="session")
-def background(harness):
-    """Work run beside the tests; a server restart waits for it to end, and so does an `exclusive` test."""
+def background(harness, request):
+    """Work run beside the tests; a server restart waits for it to end, and so does an `exclusive` test. At the
+    session's end it is waited for (the CLI then removes its own containers), unless the session was interrupted:
+    then the CLI's commands still running are ended."""
     work = Background(workers=2)
     server, restart = harness.server, harness.server.restart
     if restart is not None:
@@ -297,18 +302,21 @@ def background(harness):
         yield work
     finally:
         server.restart = restart
-        if "cli" in harness.__dict__:  # end the commands still running, then their threads
+        if request.config._certlog.interrupted and "cli" in harness.__dict__:
             harness.cli.stop()
         work.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _early_background(request):
-    """Starts the background work as the session starts, if any of its tests were collected (a lazy, mutation,
-    session stops at its first failure: it makes what a test asks for, when it asks)."""
-    if any("cli_steps" in item.fixturenames for item in request.session.items) \
-            and not request.getfixturevalue("harness").lazy:
-        request.getfixturevalue("cli_steps")
+    """Starts, as the session starts, the CLI steps its collected tests check, where the server has what each
+    needs (a lazy, mutation, session stops at its first failure: it makes a step when a test asks for it)."""
+    wanted = {m.args[0] for item in request.session.items for m in item.iter_markers("cli_step")}
+    if not wanted or request.getfixturevalue("harness").lazy:
+        return
+    harness, steps = request.getfixturevalue("harness"), request.getfixturevalue("cli_steps")
+    request.getfixturevalue("background").prefetch(
+        steps, [step for step in STEPS if step in wanted and set(STEPS[step].needs) <= harness.available_extensions])
 
 
 @pytest.fixture(autouse=True)
@@ -319,14 +327,23 @@ def _exclusive(request):
 
 
 @pytest.fixture(scope="session")
-def cli_steps(harness, supabase_cli, templates, background) -> Lazy:
-    """step -> what the Supabase CLI did (certlog.checks.cli_steps), each started at once beside the other tests
-    where its server has what it needs (made when its test asks for it in a lazy, mutation, run)."""
-    steps = Lazy(list(STEPS), lambda step: STEPS[step].run(harness, supabase_cli))
-    if not harness.lazy:
-        background.prefetch(steps, [step for step, s in STEPS.items()
-                                    if set(s.needs) <= harness.available_extensions])
-    return steps
+def cli_steps(harness, supabase_cli, templates) -> Lazy:
+    """step -> what the Supabase CLI did (certlog.checks.cli_steps), each made once (in the background, or when
+    first asked for)."""
+    return Lazy(list(STEPS), lambda step: STEPS[step].run(harness, supabase_cli))
+
+
+@pytest.fixture
+def cli_step(request, cli_steps):
+    """What the step named by the test's cli_step marker did; a machine that cannot run it (no Docker API, say)
+    ends the session with one line and its exit code, as every such lack does."""
+    step = request.node.get_closest_marker("cli_step").args[0]
+    try:
+        return cli_steps[step]
+    except CertlogError as exc:
+        if exc.exit_code == EXIT_FAILED:
+            raise
+        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,9 @@ def _choose(settings: Settings) -> str:
         find_bindir(settings.pg_major, str(settings.pg_bindir) if settings.pg_bindir else None)
         return "embedded"
     except ExecutableMissing as exc:
+        if settings.server_dir is not None:  # given for a server this machine cannot start: never ignored
+            raise BackendUnavailable(f"CERTLOG_SERVER_DIR is set, but no embedded server can start here: {exc}") \
+                from None
         reasons.append(f"embedded: {exc}")
     if docker_api.engine_reachable():
         return "container"

@@ -110,7 +110,11 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
                  .with_kwargs(labels={OWNER_LABEL: owner.split("=", 1)[1]}))
     volume = _memory_volume(docker_host)
     if volume is not None:
-        container.with_volume_mapping(str(volume.path / "data"), _pgdata(tag), "rw")
+        try:
+            container.with_volume_mapping(str(volume.path / "data"), _pgdata(tag), "rw")
+        except BaseException:
+            volume.remove()
+            raise
     started = time.perf_counter()
     janitor = Janitor.get()
     token = janitor.register("remove_containers", docker_host=docker_host, label=owner)  # before it exists

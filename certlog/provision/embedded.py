@@ -9,7 +9,7 @@ since PostgreSQL refuses to run as root.
 
 from __future__ import annotations
 
-import contextlib
+import fcntl
 import glob
 import hashlib
 import os
@@ -159,10 +159,23 @@ def initialized_cluster(bindir: str, as_owner: dict, env: dict) -> Path:
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout
     key = hashlib.sha256(f"{INITDB_RECIPE}|{os.path.realpath(bindir)}|{version}|{INITDB_OPTIONS}".encode())
     cache = _cache_dir(as_owner)
-    cached = cache / f"initdb-{key.hexdigest()[:16]}"
+    owner = as_owner.get("user", os.geteuid())  # whose it is: the OS user the server runs as must read it
+    cached = cache / f"initdb-{key.hexdigest()[:16]}-uid{owner}"
     if (cached / "PG_VERSION").exists():
         return cached
-    staging = cache / f"{cached.name}.{os.getpid()}"  # made beside it, then renamed: never seen half-made
+    lock = os.open(cache / ".initdb.lock", os.O_RDONLY | os.O_CREAT, 0o644)  # one maker at a time
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cached / "PG_VERSION").exists():
+            _make_initialized_cluster(bindir, as_owner, env, cached)
+    finally:
+        os.close(lock)
+    return cached
+
+
+def _make_initialized_cluster(bindir: str, as_owner: dict, env: dict, cached: Path) -> None:
+    shutil.rmtree(cached, ignore_errors=True)  # what is left of a partly deleted entry
+    staging = cached.with_name(f"{cached.name}.{os.getpid()}")  # made beside it, then renamed: never seen half-made
     token = Janitor.get().register("rmtree", path=str(staging))
     try:
         shutil.rmtree(staging, ignore_errors=True)
@@ -171,22 +184,20 @@ def initialized_cluster(bindir: str, as_owner: dict, env: dict) -> Path:
             os.chown(staging, as_owner["user"], as_owner["group"])
         _check([f"{bindir}/initdb", "-D", str(staging), *INITDB_OPTIONS], as_owner, env, "initdb failed",
                staging / "initdb.log")
-        with contextlib.suppress(OSError):  # another run made it first: theirs is as good
-            staging.rename(cached)
+        staging.rename(cached)
+    except OSError as exc:
+        raise ServerStartFailed(f"the initialized cluster could not be kept at {cached}: {exc}", "") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         Janitor.get().done(token)
-    if not (cached / "PG_VERSION").exists():
-        raise ServerStartFailed(f"the initialized cluster could not be kept at {cached}", "")
-    return cached
 
 
 def _cache_dir(as_owner: dict) -> Path:
-    """CACHE, or where this user can write when CACHE is another user's (the server runs as this user then;
-    as root the postgres OS user must reach the cache, which it can in CACHE)."""
+    """CACHE; for a user who cannot write there (it is another user's), that user's own cache directory: the
+    server runs as that user then. As root, always CACHE, which the postgres OS user can enter."""
     try:
         CACHE.mkdir(parents=True, exist_ok=True)
-        if os.access(CACHE, os.W_OK | os.X_OK):
+        if as_owner or os.access(CACHE, os.W_OK | os.X_OK):
             return CACHE
     except OSError:
         if as_owner:

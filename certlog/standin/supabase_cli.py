@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from certlog.errors import CertlogError
+from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
 
 VERSION = "2.117.0"  # package.json pins it; the evidence shows what actually ran
@@ -125,6 +126,7 @@ class SupabaseCli:
                     start_new_session=True,  # ended as a group by stop(), whichever thread runs it
                     env={**os.environ, "DO_NOT_TRACK": "1", "SUPABASE_TELEMETRY_DISABLED": "1", **(env or {})})
                 self._running.add(process)
+            ended_if_the_run_dies = Janitor.get().register("kill", pid=process.pid)  # SIGTERM: it cleans up
             try:
                 stdout, stderr = process.communicate(timeout=TIMEOUT)
                 code, output = process.returncode, stderr + stdout
@@ -137,6 +139,7 @@ class SupabaseCli:
                     self._running.discard(process)
                 if process.poll() is None:  # interrupted while waiting for it
                     _end(process)
+                Janitor.get().done(ended_if_the_run_dies)
             seconds = time.perf_counter() - started
         command = "supabase " + " ".join(args)
         redact = self.server.redact
@@ -180,7 +183,7 @@ class CliStopped(CertlogError):
 
 
 def _end(process: subprocess.Popen) -> None:
-    """SIGTERM to the command's process group (the npm wrapper and the CLI under it), SIGKILL if it lingers."""
+    """SIGTERM to the command's process group (the CLI removes the containers it started), SIGKILL if it lingers."""
     for signum, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
         try:
             os.killpg(process.pid, signum)
