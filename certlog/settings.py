@@ -104,14 +104,13 @@ class Settings:
             _check_url(database_url)
         pg_major = _int(raw, "CERTLOG_PG_MAJOR", minimum=MINIMUM_MAJOR)
         pg_bindir = _path(raw["CERTLOG_PG_BINDIR"]) if raw["CERTLOG_PG_BINDIR"] else None
-        if pg_bindir is not None:
-            if backend in ("container", "external") or (backend == "auto" and database_url):
-                raise UsageError("CERTLOG_PG_BINDIR is set but the backend is not embedded; unset it or set "
-                                 "CERTLOG_BACKEND=embedded")
-            if not (pg_bindir / "postgres").is_file():
-                raise UsageError(f"CERTLOG_PG_BINDIR={raw['CERTLOG_PG_BINDIR']}: no postgres executable there")
-        server_dir = _server_dir(raw["CERTLOG_SERVER_DIR"], backend, database_url) if "CERTLOG_SERVER_DIR" in given \
-            else None
+        embedded_only = [n for n in ("CERTLOG_PG_BINDIR", "CERTLOG_SERVER_DIR") if n in given]
+        if embedded_only and (backend in ("container", "external") or (backend == "auto" and database_url)):
+            raise UsageError(f"{embedded_only[0]} is set but the backend is not embedded; unset it or set "
+                             "CERTLOG_BACKEND=embedded")
+        if pg_bindir is not None and not (pg_bindir / "postgres").is_file():
+            raise UsageError(f"CERTLOG_PG_BINDIR={raw['CERTLOG_PG_BINDIR']}: no postgres executable there")
+        server_dir = _server_dir(raw["CERTLOG_SERVER_DIR"]) if "CERTLOG_SERVER_DIR" in given else None
         container_only = [n for n in ("CERTLOG_IMAGE", "CERTLOG_IMAGE_PGTAP") if n in given]
         if container_only and backend != "container":
             raise UsageError(f"{container_only[0]} is set but CERTLOG_BACKEND={backend}; it only applies to "
@@ -181,10 +180,7 @@ def _scales(value: str) -> tuple[int, ...]:
     return tuple(sorted(set(scales)))
 
 
-def _server_dir(value: str, backend: str, database_url: str | None) -> Path:
-    if backend in ("container", "external") or (backend == "auto" and database_url):
-        raise UsageError("CERTLOG_SERVER_DIR is set but the backend is not embedded; unset it or set "
-                         "CERTLOG_BACKEND=embedded")
+def _server_dir(value: str) -> Path:
     path = _path(value)
     try:
         usable = path.is_dir() and os.access(path, os.W_OK | os.X_OK)

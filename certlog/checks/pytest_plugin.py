@@ -312,9 +312,12 @@ def _early_background(request):
     """Starts, as the session starts, the CLI steps its collected tests check, where the server has what each
     needs (a lazy, mutation, session stops at its first failure: it makes a step when a test asks for it)."""
     wanted = {m.args[0] for item in request.session.items for m in item.iter_markers("cli_step")}
-    if not wanted or request.getfixturevalue("harness").lazy:
+    if not wanted:
         return
-    harness, steps = request.getfixturevalue("harness"), request.getfixturevalue("cli_steps")
+    harness = request.getfixturevalue("harness")
+    if harness.lazy:
+        return
+    steps = request.getfixturevalue("cli_steps")
     request.getfixturevalue("background").prefetch(
         steps, [step for step in STEPS if step in wanted and set(STEPS[step].needs) <= harness.available_extensions])
 

@@ -129,13 +129,13 @@ def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | 
                "copying the initialized cluster failed", log)
         stop_token = janitor.register("stop_postgres", bindir=bindir, data=str(data), **owner_ids)
         tcp_port = _start(bindir, data, log, base, as_owner, env, options)
-        _set_password(base, tcp_port, password)
         server = Server(
             kind="embedded", host=str(base), port=tcp_port, superuser=SUPERUSER, password=password, tcp_port=tcp_port,
             bindir=bindir, startup_seconds=time.perf_counter() - started,
             details={"data_directory": str(data), "log": str(log), "options": _options(base, tcp_port, options)},
         )
         server.restart = lambda: restart(server)
+        _set_password(server)
         yield server
     finally:
         if (data / "postmaster.pid").exists():
@@ -207,13 +207,15 @@ def _cache_dir(as_owner: dict) -> Path:
     return own
 
 
-def _set_password(socket_dir: Path, port: int, password: str) -> None:
+def _set_password(server: Server) -> None:
     """The run's own password for the superuser (the copied cluster came with none): TCP logins need it."""
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(host=str(socket_dir), port=port, dbname="postgres", user=SUPERUSER, autocommit=True) as conn:
-        conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(SUPERUSER), sql.Literal(password)))
+    from certlog.database.connections import connect
+
+    with connect(server, "postgres", autocommit=True) as conn:  # the unix socket: trust
+        conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(SUPERUSER),
+                                                                   sql.Literal(server.password)))
 
 
 def preload_options(bindir: str, socket_dir: Path) -> tuple[str, ...]:
