@@ -25,14 +25,14 @@ def _step(step: str, run, *, expect_failure: bool = False) -> CliStep:
 
 @pytest.mark.requirement("PLAT-3", "AC-7")
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
-def test_db_push_applied_every_migration_and_recorded_it(templates, settings, mode, evidence):
-    first_push = templates[mode].pushes[0]
+def test_db_push_applied_every_migration_and_recorded_it(migrated, settings, mode, evidence):
+    first_push = migrated[mode].push
     evidence.put(_step(f"db push ({mode})", first_push))
     versions = [re.match(r"(\d+)_(.*)\.sql$", p.name).groups() for p in migration_files(settings.migrations_dir)]
-    history = [(h["version"], h["name"]) for h in templates[mode].history]
+    history = [(h["version"], h["name"]) for h in migrated[mode].history]
     assert first_push.ok, first_push.output
     assert history == versions
-    assert all(h["statements"] > 0 for h in templates[mode].history)
+    assert all(h["statements"] > 0 for h in migrated[mode].history)
 
 
 @pytest.mark.requirement("PLAT-3", "AC-7")

@@ -11,10 +11,10 @@ from certlog.reporting.evidence import Describe
 
 
 @pytest.mark.requirement("AC-2")
-def test_composite_index_is_shown_by_psql_describe(server, db, evidence):
+def test_composite_index_is_shown_by_psql_describe(server, catalog_db, evidence):
     contract = load()
-    output = psql.describe(server, db, contract.qualified)
-    with databases.connect(server, db) as conn:
+    output = psql.describe(server, catalog_db, contract.qualified)
+    with databases.connect(server, catalog_db) as conn:
         comments = {r["column_name"]: r["comment"]
                     for r in queries.rows(conn, "column_comments", {"table": contract.qualified})}
     evidence.put(Describe(table=contract.qualified, output=output, comments=comments))

@@ -26,8 +26,8 @@ def test_second_apply_keeps_every_row_unchanged(templates, mode):
 
 
 @pytest.mark.requirement("PLAT-1")
-def test_migration_ran_as_a_role_without_superuser_rights(superuser):
-    owner, is_super = superuser.execute(
+def test_migration_ran_as_a_role_without_superuser_rights(catalog):
+    owner, is_super = catalog.execute(
         "select c.relowner::regrole::text, r.rolsuper from pg_class c join pg_roles r on r.oid = c.relowner "
         "where c.oid = 'public.cert_notification_log'::regclass").fetchone()
     assert (owner, is_super) == ("postgres", False)

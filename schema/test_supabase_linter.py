@@ -23,7 +23,7 @@ LINTS = list(LEVELS)
 
 @pytest.mark.requirement("PLAT-2")
 @pytest.mark.parametrize("lint", LINTS, ids=[name.removeprefix("lint_") for name in LINTS])
-def test_supabase_linter_finds_nothing(superuser, lint, evidence):
-    offending = [r["object"] for r in queries.rows(superuser, lint)]
+def test_supabase_linter_finds_nothing(catalog, lint, evidence):
+    offending = [r["object"] for r in queries.rows(catalog, lint)]
     evidence.put(LinterCheck(check=lint.removeprefix("lint_"), level=LEVELS[lint], offending=offending))
     assert offending == []

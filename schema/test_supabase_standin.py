@@ -37,21 +37,21 @@ DEFAULT_PRIVILEGES = {  # what a client role gets on what postgres creates in pu
 
 @pytest.mark.requirement("PLAT-1")
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_supabase_role_has_its_real_attributes_and_memberships(superuser, role):
-    found = {r["role"]: r for r in queries.rows(superuser, "standin_roles")}[role]
+def test_supabase_role_has_its_real_attributes_and_memberships(catalog, role):
+    found = {r["role"]: r for r in queries.rows(catalog, "standin_roles")}[role]
     assert (found["superuser"], found["bypassrls"], found["login"], found["inherit"], found["member_of"]) == ROLES[role]
 
 
 @pytest.mark.requirement("PLAT-1")
 @pytest.mark.parametrize("setting", sorted(ROLE_SETTINGS), ids=lambda s: f"{s[0]}-{s[1]}")
-def test_supabase_role_setting(superuser, setting):
-    found = {(r["role"], r["name"]): r["value"] for r in queries.rows(superuser, "standin_role_settings")}
+def test_supabase_role_setting(catalog, setting):
+    found = {(r["role"], r["name"]): r["value"] for r in queries.rows(catalog, "standin_role_settings")}
     assert found.get(setting) == ROLE_SETTINGS[setting]
 
 
 @pytest.mark.requirement("PLAT-1")
-def test_database_and_schemas_belong_to_whom_supabase_gives_them(superuser):
-    found = queries.one(superuser, "standin_ownership")
+def test_database_and_schemas_belong_to_whom_supabase_gives_them(catalog):
+    found = queries.one(catalog, "standin_ownership")
     assert (found["database_owner"], found["extensions_owner"], found["public_owner"]) == (
         "postgres", "postgres", "pg_database_owner")
 
@@ -59,16 +59,16 @@ def test_database_and_schemas_belong_to_whom_supabase_gives_them(superuser):
 @pytest.mark.requirement("PLAT-1")
 @pytest.mark.parametrize("extension", [pytest.param("pgtap"),
                                        pytest.param("plpgsql_check", marks=pytest.mark.needs("plpgsql_check"))])
-def test_extensions_supautils_would_let_postgres_create_are_there(superuser, extension):
-    extensions = queries.one(superuser, "standin_ownership")["extensions"]
+def test_extensions_supautils_would_let_postgres_create_are_there(catalog, extension):
+    extensions = queries.one(catalog, "standin_ownership")["extensions"]
     assert f"{extension} in extensions" in extensions, extensions
 
 
 @pytest.mark.requirement("PLAT-1")
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 @pytest.mark.parametrize("role", ["anon", "authenticated", "service_role"])
-def test_new_objects_get_the_default_privileges_of_the_mode(server, shared_dbs, mode, role):
-    with databases.connect(server, shared_dbs[mode], user="postgres") as conn:
+def test_new_objects_get_the_default_privileges_of_the_mode(server, catalog_dbs, mode, role):
+    with databases.connect(server, catalog_dbs[mode], user="postgres") as conn:
         conn.execute("create table public.certlog_probe_table (id int)")
         conn.execute("create sequence public.certlog_probe_sequence")
         conn.execute("create function public.certlog_probe_function() returns int language sql as 'select 1'")

@@ -1,9 +1,10 @@
 """The Supabase CLI commands the suite checks, each on a database of its own.
 
-Each is mostly the CLI working (and, for `test db`, its pg_prove container), so a session
-starts those its collected tests check (marked `cli_step`) as soon as its templates are built,
-and runs them beside its other tests (certlog.checks.background);
-conformance/test_supabase_cli.py checks what they did.
+`test db` and the lint read the catalog (a clone of the migrated template); `inspect report`
+reports on a workload over the seeded rows. Each is mostly the CLI working (and, for `test db`,
+its pg_prove container), so a session starts those its collected tests check (marked `cli_step`)
+as soon as its templates are pushed, and runs them beside its other tests
+(certlog.checks.background); conformance/test_supabase_cli.py checks what they did.
 """
 
 from __future__ import annotations
@@ -32,16 +33,16 @@ class Step:
 
 def _test_db(harness, cli: SupabaseCli) -> CliRun:
     """`supabase test db` runs supabase/tests unchanged (pg_prove in the CLI's container, through a Docker API)."""
-    return cli.test_db(harness.clone("cli_test_db"), PGTAP_TESTS, harness.docker())
+    return cli.test_db(harness.clone("cli_test_db", seeded=False), PGTAP_TESTS, harness.docker())
 
 
 def _lint(harness, cli: SupabaseCli) -> CliRun:
-    return cli.db_lint(harness.clone("cli_lint"))
+    return cli.db_lint(harness.clone("cli_lint", seeded=False))
 
 
 def _lint_control(harness, cli: SupabaseCli) -> CliRun:
     """The lint on a copy given a function that reads a column that does not exist: it must fail."""
-    database = harness.clone("cli_lint_control")
+    database = harness.clone("cli_lint_control", seeded=False)
     with databases.connect(harness.server, database, user="postgres", autocommit=True) as conn:
         conn.execute(BROKEN_FUNCTION)
     return cli.db_lint(database)

@@ -139,10 +139,17 @@ class Harness:
         return build.build_base(self.workspace, self.provenance, self.data, template=self.cron_template)
 
     @cached_property
+    def migrated(self) -> Lazy:
+        """mode -> MigratedTemplate (pushed, no log rows yet), each built when first needed."""
+        return Lazy(PRIVILEGE_MODES, lambda mode: build.build_migrated(
+            self.workspace, self.cli, self.base, mode, self.settings.migrations_dir, progress=self.say))
+
+    @cached_property
     def templates(self) -> Lazy:
-        """mode -> PreparedTemplate, each built when first needed; on_template(t) is told of each."""
+        """mode -> PreparedTemplate (seeded, applied again), each built when first needed from the migrated one;
+        on_template(t) is told of each."""
         def make(mode: str) -> build.PreparedTemplate:
-            made = build.build_template(self.workspace, self.cli, self.base, mode, self.settings.migrations_dir,
+            made = build.build_template(self.workspace, self.cli, self.migrated[mode], self.settings.migrations_dir,
                                         self.data, progress=self.say, repeat_push=not self.lazy)
             self.on_template(made)
             return made
@@ -167,9 +174,16 @@ class Harness:
         data = seed.plan(rows, self.settings.seed)
         base = build.build_base(self.workspace, self.provenance, data, what=f"base_{rows}",
                                 template=self.cron_template)
-        built = build.build_template(self.workspace, self.cli, base, "legacy", self.settings.migrations_dir, data,
-                                     progress=lambda m: self.say(f"[{rows:,} rows] {m}"), what=f"tmpl_{rows}")
+        def progress(message: str) -> None:
+            self.say(f"[{rows:,} rows] {message}")
+
+        migrated = build.build_migrated(self.workspace, self.cli, base, "legacy", self.settings.migrations_dir,
+                                        progress=progress, what=f"migrated_{rows}")
+        built = build.build_template(self.workspace, self.cli, migrated, self.settings.migrations_dir, data,
+                                     progress=progress, what=f"tmpl_{rows}")
         return built.name
 
-    def clone(self, what: str, mode: str = "legacy") -> str:
-        return self.workspace.create(what, template=self.templates[mode].name)
+    def clone(self, what: str, mode: str = "legacy", *, seeded: bool = True) -> str:
+        """A clone of the mode's seeded template, or (seeded=False) of its migrated one: the catalog alone."""
+        template = self.templates[mode] if seeded else self.migrated[mode]
+        return self.workspace.create(what, template=template.name)

@@ -67,9 +67,14 @@ EARLY = ("schema/", "conformance/test_pgtap_suite.py")  # quick checks of what t
 
 
 def pytest_collection_modifyitems(items):
-    """The quick catalog checks first; tests that need the server to themselves last (the background work then
-    overlaps every other test)."""
-    items.sort(key=lambda item: (item.get_closest_marker("exclusive") is not None, not item.nodeid.startswith(EARLY)))
+    """The quick catalog checks first, those that need no seeded rows first of all (the rows are loaded meanwhile,
+    and a mutation run they catch never loads them); tests that need the server to themselves last (the
+    background work then overlaps every other test)."""
+    def rank(item) -> tuple:
+        early = item.nodeid.startswith(EARLY)
+        return item.get_closest_marker("exclusive") is not None, not early, early and "templates" in item.fixturenames
+
+    items.sort(key=rank)
 
 
 def say(config, message: str) -> None:
@@ -163,43 +168,54 @@ def _record_template(recorder: records.Recorder, t: build.PreparedTemplate) -> N
         checksum_after=proof.after_second_apply.checksum, second_apply_error=proof.second_apply_error))
 
 
-class _Templates(Mapping):
-    """The harness's templates; a migration that cannot be applied ends the session with one line."""
+class _Built(Mapping):
+    """Templates of the harness (a Lazy of it); a migration that cannot be applied ends the session with one
+    line."""
 
-    def __init__(self, harness: Harness, recorder: records.Recorder) -> None:
-        self.harness, self.recorder = harness, recorder
+    def __init__(self, made: Lazy, recorder: records.Recorder) -> None:
+        self.made, self.recorder = made, recorder
 
     def __getitem__(self, mode):
         try:
-            return self.harness.templates[mode]
+            return self.made[mode]
         except MigrationFailed as exc:
             self.recorder.evidence.migration_failure = str(exc)
             pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
 
     def __iter__(self):
-        return iter(self.harness.templates)
+        return iter(self.made)
 
     def __len__(self):
-        return len(self.harness.templates)
+        return len(self.made)
 
     def prefetch(self) -> None:
         try:
-            self.harness.templates.prefetch()
+            self.made.prefetch()
         except MigrationFailed as exc:
             self.recorder.evidence.migration_failure = str(exc)
             pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
 
 
 @pytest.fixture(scope="session")
-def templates(harness, session_evidence) -> Mapping[str, build.PreparedTemplate]:
-    """mode -> the migrated, seeded template; all built at once, or each on first use in a lazy (mutation) run."""
+def migrated(harness, session_evidence) -> Mapping[str, build.MigratedTemplate]:
+    """mode -> the template the CLI pushed the migrations into, no log rows yet: what catalog checks stand on.
+    All built at once, or each on first use in a lazy (mutation) run."""
     session_evidence.put(*[records.StandinPiece(piece=piece, source=source)
                            for piece, source in harness.provenance.pieces.items()])
-    harness.on_template = lambda made: _record_template(session_evidence, made)
-    built = _Templates(harness, session_evidence)
+    built = _Built(harness.migrated, session_evidence)
     if not harness.lazy:
         built.prefetch()
     return built
+
+
+@pytest.fixture(scope="session")
+def templates(harness, migrated, session_evidence, background) -> Mapping[str, build.PreparedTemplate]:
+    """mode -> the migrated template seeded and applied again; built in the background as the session starts
+    (the catalog checks run meanwhile), or each on first use in a lazy (mutation) run."""
+    harness.on_template = lambda made: _record_template(session_evidence, made)
+    if not harness.lazy:
+        background.prefetch(harness.templates, list(harness.templates))
+    return _Built(harness.templates, session_evidence)
 
 
 @pytest.fixture(scope="session")
@@ -252,6 +268,30 @@ def module_db(harness, templates):
         yield name
 
 
+@pytest.fixture(scope="session")
+def catalog_dbs(harness, migrated) -> Lazy:
+    """One clone per privilege mode of the migrated template (no log rows): for checks of the catalog alone."""
+    clones = Lazy(list(migrated), lambda mode: harness.workspace.create(f"catalog_{mode}",
+                                                                        template=migrated[mode].name))
+    if not harness.lazy:
+        clones.prefetch()
+    return clones
+
+
+@pytest.fixture(scope="session")
+def catalog_db(catalog_dbs) -> str:
+    """The legacy-mode clone of the migrated template."""
+    return catalog_dbs["legacy"]
+
+
+@pytest.fixture
+def catalog(server, catalog_db):
+    """A superuser connection to the legacy-mode catalog database; everything it does is rolled back."""
+    with databases.connect(server, catalog_db) as conn:
+        yield conn
+        conn.rollback()
+
+
 @pytest.fixture
 def superuser(server, db):
     """A superuser connection to the shared database; everything it does is rolled back."""
@@ -290,7 +330,7 @@ def background(harness, request):
     """Work run beside the tests; a server restart waits for it to end, and so does an `exclusive` test. At the
     session's end it is waited for (the CLI then removes its own containers), unless the session was interrupted:
     then the CLI's commands still running are ended."""
-    work = Background(workers=2)
+    work = Background(workers=3)
     server, restart = harness.server, harness.server.restart
     if restart is not None:
         def restart_once_quiet():
@@ -309,17 +349,21 @@ def background(harness, request):
 
 @pytest.fixture(scope="session", autouse=True)
 def _early_background(request):
-    """Starts, as the session starts, the CLI steps its collected tests check, where the server has what each
-    needs (a lazy, mutation, session stops at its first failure: it makes a step when a test asks for it)."""
+    """Starts, as the session starts, the seeded templates and then the CLI steps its collected tests check, where
+    the server has what each needs (a lazy, mutation, session stops at its first failure: it makes each when a
+    test asks for it)."""
+    seeded = any("templates" in item.fixturenames for item in request.session.items)
     wanted = {m.args[0] for item in request.session.items for m in item.iter_markers("cli_step")}
-    if not wanted:
+    if not (seeded or wanted):
         return
     harness = request.getfixturevalue("harness")
     if harness.lazy:
         return
-    steps = request.getfixturevalue("cli_steps")
-    request.getfixturevalue("background").prefetch(
-        steps, [step for step in STEPS if step in wanted and set(STEPS[step].needs) <= harness.available_extensions])
+    if seeded:
+        request.getfixturevalue("templates")
+    if wanted:
+        request.getfixturevalue("background").prefetch(request.getfixturevalue("cli_steps"), [
+            step for step in STEPS if step in wanted and set(STEPS[step].needs) <= harness.available_extensions])
 
 
 @pytest.fixture(autouse=True)
@@ -330,7 +374,7 @@ def _exclusive(request):
 
 
 @pytest.fixture(scope="session")
-def cli_steps(harness, supabase_cli, templates) -> Lazy:
+def cli_steps(harness, supabase_cli, migrated) -> Lazy:
     """step -> what the Supabase CLI did (certlog.checks.cli_steps), each made once (in the background, or when
     first asked for)."""
     return Lazy(list(STEPS), lambda step: STEPS[step].run(harness, supabase_cli))
@@ -350,8 +394,8 @@ def cli_step(request, cli_steps):
 
 
 @pytest.fixture(scope="session")
-def pgtap_runs(server, shared_dbs, session_evidence) -> Lazy:
-    """(file, mode) -> every supabase/tests file run against each shared database, a mode when first needed
+def pgtap_runs(server, catalog_dbs, session_evidence) -> Lazy:
+    """(file, mode) -> every supabase/tests file run against each catalog database, a mode when first needed
     (pgTAP created as supabase test db creates it)."""
     from certlog.checks import pgtap
     from certlog.paths import PGTAP_TESTS
@@ -359,13 +403,13 @@ def pgtap_runs(server, shared_dbs, session_evidence) -> Lazy:
     files = sorted(p.name for p in PGTAP_TESTS.glob("*.sql"))
 
     def run_mode(mode: str) -> dict:
-        version = pgtap.ensure_extension(server, shared_dbs[mode])
-        runs = {name: pgtap.run_file(server, shared_dbs[mode], PGTAP_TESTS / name) for name in files}
+        version = pgtap.ensure_extension(server, catalog_dbs[mode])
+        runs = {name: pgtap.run_file(server, catalog_dbs[mode], PGTAP_TESTS / name) for name in files}
         session_evidence.put(*[records.PgTapFile(
             file=name, mode=mode, extension_version=version, planned=r.planned, ran=len(r.results), passed=r.passed,
             failed=r.failed, bail=r.bail, failures=[f"#{x.number} {x.description}" for x in r.results if not x.ok])
             for name, r in runs.items()])
         return runs
 
-    by_mode = Lazy(list(shared_dbs), run_mode)
-    return Lazy([(name, mode) for mode in shared_dbs for name in files], lambda key: by_mode[key[1]][key[0]])
+    by_mode = Lazy(list(catalog_dbs), run_mode)
+    return Lazy([(name, mode) for mode in catalog_dbs for name in files], lambda key: by_mode[key[1]][key[0]])

@@ -1,10 +1,13 @@
 """Build, once per run, the migrated and seeded template databases every test clones.
 
 base: the Supabase stand-in's per-database pieces, Tier 0, and the seeded people.
-One template per default-privilege mode, cloned from base:
-    privileges mode -> `supabase db push` (the CLI's splitter, history recorded) -> schema dump ->
-    seeded log rows, and beside them a second `supabase db push` (must be a no-op) -> every migration
-    applied again, raw, with psql (the idempotency proof) -> schema dump and row fingerprint again.
+Per default-privilege mode, in two stages, each cloned from the one before:
+    migrated: base -> privileges mode -> `supabase db push` (the CLI's splitter, history recorded);
+        what the catalog checks (psql's \\d+, the linter, pgTAP, `supabase test db`) stand on.
+    seeded: migrated -> schema dump -> seeded log rows, and beside them a second `supabase db push`
+        (must be a no-op) -> every migration applied again, raw, with psql (the idempotency proof) ->
+        schema dump and row fingerprint again; what every check of the data stands on.
+A mutation run that a catalog check catches never pays for the seed.
 """
 
 from __future__ import annotations
@@ -63,6 +66,14 @@ class IdempotencyProof:
 
 
 @dataclass(frozen=True)
+class MigratedTemplate:
+    name: str
+    mode: str
+    push: CliRun  # the CLI's apply
+    history: list[dict]  # supabase_migrations.schema_migrations after it
+
+
+@dataclass(frozen=True)
 class PreparedTemplate:
     name: str
     mode: str
@@ -109,11 +120,11 @@ def push(cli: SupabaseCli, dbname: str, migrations: Path) -> CliRun:
     return run
 
 
-def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str, migrations: Path, data: SeedPlan,
-                   *, progress: Callable[[str], None] = lambda message: None, what: str = "",
-                   repeat_push: bool = True) -> PreparedTemplate:
+def build_migrated(workspace: Workspace, cli: SupabaseCli, base: str, mode: str, migrations: Path,
+                   *, progress: Callable[[str], None] = lambda message: None, what: str = "") -> MigratedTemplate:
+    """base, in privileges `mode`, with the migrations pushed by the CLI (which must have applied every file)."""
     server = workspace.server
-    name = workspace.create(what or f"tmpl_{mode}", template=base)
+    name = workspace.create(what or f"migrated_{mode}", template=base)
     standin.set_privilege_mode(server, name, mode)
     started = time.perf_counter()
     first_push = push(cli, name, migrations)
@@ -124,6 +135,15 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
         raise MigrationFailed("supabase db push", f"it did not apply {', '.join(skipped)} (the CLI applies only "
                               f"files named <timestamp>_<name>.sql):\n{first_push.output}", first_push.exit_code)
     progress(f"[{mode}] supabase db push applied the migrations in {time.perf_counter() - started:.2f}s")
+    return MigratedTemplate(name, mode, first_push, history)
+
+
+def build_template(workspace: Workspace, cli: SupabaseCli, migrated: MigratedTemplate, migrations: Path,
+                   data: SeedPlan, *, progress: Callable[[str], None] = lambda message: None, what: str = "",
+                   repeat_push: bool = True) -> PreparedTemplate:
+    """A clone of `migrated`, seeded, its migrations then applied again (the idempotency proof)."""
+    server, mode = workspace.server, migrated.mode
+    name = workspace.create(what or f"tmpl_{mode}", template=migrated.name)
     first_dump = psql.schema_dump(server, name)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the second push reads only the CLI's history: beside the seed
         second = pool.submit(cli.db_push, name, migrations) if repeat_push and mode == NO_OP_PUSH_MODE else None
@@ -145,4 +165,4 @@ def build_template(workspace: Workspace, cli: SupabaseCli, base: str, mode: str,
                              second_dump, second_apply_error)
     progress(f"[{mode}] seeded {report.log_rows:,} rows in {report.seconds:.2f}s; applied again: "
              + ("identical" if proof.schema_identical and proof.rows_kept else "CHANGED"))
-    return PreparedTemplate(name, mode, (first_push, second_push), history, proof, report)
+    return PreparedTemplate(name, mode, (migrated.push, second_push), migrated.history, proof, report)

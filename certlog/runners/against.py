@@ -143,8 +143,13 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print) -> 
             flush=True)
         sides = {}
         for label, migrations in (("base", base_migrations), ("head", settings.migrations_dir)):
-            made = build.build_template(rig.workspace, rig.cli, rig.base, "legacy", migrations, rig.data,
-                                        what=f"tmpl_{label}", progress=lambda m, lb=label: say(f"  [{lb}] {m}"))
+            def progress(message: str, label: str = label) -> None:
+                say(f"  [{label}] {message}")
+
+            migrated = build.build_migrated(rig.workspace, rig.cli, rig.base, "legacy", migrations,
+                                            what=f"migrated_{label}", progress=progress)
+            made = build.build_template(rig.workspace, rig.cli, migrated, migrations, rig.data,
+                                        what=f"tmpl_{label}", progress=progress)
             sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=made.name), rig.stack)
         backends = [side.conn.info.backend_pid for side in sides.values()] if rig.server.kind == "embedded" else []
         judgements = []

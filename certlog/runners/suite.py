@@ -26,7 +26,7 @@ def supabase_test(settings: Settings, say=print) -> int:
     rig = Harness(settings, say=lambda message: say(f"certlog: {message}"))
     try:
         rig.open(None)
-        database = rig.clone("pgtap")
+        database = rig.clone("pgtap", seeded=False)
         with docker_api() as docker_env:
             run = rig.cli.test_db(database, PGTAP_TESTS, docker_env)
     finally:
