@@ -135,3 +135,4 @@ def watch(stream) -> None:
 
 if __name__ == "__main__":
     watch(sys.stdin)
+    os._exit(0)  # nothing of ours is left to tear down: the run waiting for this exit goes on at once

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,8 +32,10 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
     junit = results.with_name(results.stem + "-junit.xml")  # beside its results; reports/junit-verify.xml if complete
     started = time.perf_counter()
     os.chdir(ROOT)
-    code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
-                            f"--certlog-results={results}", f"--junitxml={junit}", *pytest_args]))
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        static = beside.submit(_static_checks, settings.migrations_dir)
+        code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
+                                f"--certlog-results={results}", f"--junitxml={junit}", *pytest_args]))
     if code == pytest.ExitCode.INTERRUPTED:
         say(f"certlog: interrupted; the last complete evidence is unchanged; partial results: {results}")
         return EXIT_INTERRUPTED
@@ -40,7 +43,7 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
         say(f"certlog: pytest ended (exit {code}) before any test ran; nothing was written")
         return EXIT_USAGE if code == pytest.ExitCode.USAGE_ERROR else code or EXIT_FAILED
     evidence = load(results)
-    for check in lint.run_all(settings.migrations_dir):
+    for check in static.result():
         put(evidence, check, "verify")
     evidence.run.wall_seconds = round(time.perf_counter() - started, 1)
     save(results, evidence)
@@ -55,9 +58,17 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
     return publish(evidence, settings.report_dir, say, pytest_exit=code)
 
 
+def _static_checks(migrations: Path) -> list:
+    """The static checks, and the report's imports (matplotlib, markdown: half a second), made beside the
+    session."""
+    checks = lint.run_all(migrations)
+    import certlog.reporting.report  # noqa: F401
+    return checks
+
+
 def publish(evidence: Evidence, report_dir: Path, say=print, *, pytest_exit: int = 0) -> int:
     """Render the evidence into report_dir; the exit code the verdicts call for."""
-    from certlog.reporting import report  # matplotlib and markdown: imported when the session is over
+    from certlog.reporting import report  # matplotlib and markdown: not imported before they are needed
 
     verdicts = requirement_verdicts(evidence.tests)
     written = report.write(report_dir, report.render(evidence, verdicts))
