@@ -29,6 +29,8 @@ HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
 DENO_CONFIG = FUNCTIONS / "deno.json"
+# pyproject's addopts but --benchmark-skip, which would outrank --benchmark-disable
+SUITE_ADDOPTS = "-ra --strict-markers"
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def steps(settings: Settings) -> list[Step]:
         Step("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
         Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
-                      "of cron runs)", ((*PY, "certlog", "test", "-q"),)),
+                      "of cron runs), and in the same session every benchmark of `bench/` once, untimed (a smoke run)",
+             ((*PY, "certlog", "test", "-q", "-o", f"addopts={SUITE_ADDOPTS}", "--benchmark-disable", "bench"),)),
         Step("harness", "the tool itself: every bad setting, interrupts and kills leave nothing, the README's "
                         "claims", ((*PY, "pytest", "-p", "no:cacheprovider", "-q", "harness"),)),
     ]
