@@ -28,6 +28,8 @@ SUPERUSER = "supabase_admin"
 EXTENSIONS_DOCKERFILE_DIR = ROOT / "containers" / "postgres-extensions"
 READY_TIMEOUT = 60
 OWNER_LABEL = "certlog.owner"  # the process that started the container (pid:start time)
+PORT = 5432  # the server's port inside the container
+LOOPBACK = "127.0.0.1"
 
 
 def _client():
@@ -102,12 +104,11 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
     from testcontainers.community.postgres import PostgresContainer
 
     password = secrets.token_hex(16)
-    extra = {"network_mode": "slirp4netns"} if podman else {}  # host side sees 127.0.0.1 only
     owner = f"{OWNER_LABEL}={process_identity(os.getpid())}"
-    container = (PostgresContainer(tag, username=SUPERUSER, password=password, dbname="postgres", driver=None,
-                                   **extra)
+    container = (PostgresContainer(tag, username=SUPERUSER, password=password, dbname="postgres", driver=None)
                  .with_command(command)
                  .with_kwargs(labels={OWNER_LABEL: owner.split("=", 1)[1]}))
+    container.ports[str(PORT)] = (LOOPBACK,)  # published on the loopback only, on a port the engine picks
     volume = _memory_volume(docker_host)
     if volume is not None:
         try:
@@ -124,12 +125,12 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
         except BaseException as exc:
             tail = _log_tail(container)
             raise ServerStartFailed(f"container {tag} did not become ready: {exc}", tail) from exc
-        port = int(container.get_exposed_port(5432))
+        port = int(container.get_exposed_port(PORT))
         server = Server(
-            kind="container", host="127.0.0.1", port=port, superuser=SUPERUSER, password=password, tcp_port=port,
+            kind="container", host=LOOPBACK, port=port, superuser=SUPERUSER, password=password, tcp_port=port,
             startup_seconds=time.perf_counter() - started,
             details={"image": tag, "base_image": image, "image_build_seconds": f"{built:.1f}",
-                     "engine": "podman" if podman else "docker"},
+                     "engine": "podman" if podman else "docker", "published": _published(container)},
         )
         server.restart = lambda: _restart(container, server)
         yield server
@@ -169,6 +170,15 @@ def _remove_stale(client) -> None:
                 found.remove(force=True)
 
 
+def _published(container) -> str:
+    """Where the engine publishes the server's port on this machine, as it says ("0.0.0.0:N" for every
+    address)."""
+    wrapped = container.get_wrapped_container()
+    wrapped.reload()
+    bindings = (wrapped.attrs.get("NetworkSettings", {}).get("Ports") or {}).get(f"{PORT}/tcp") or []
+    return ", ".join(f"{b.get('HostIp') or '0.0.0.0'}:{b.get('HostPort')}" for b in bindings)
+
+
 def _restart(container, server: Server) -> None:
     """Kill the server process (SIGKILL: no shutdown checkpoint) and start the container again."""
     wrapped = container.get_wrapped_container()
@@ -178,7 +188,7 @@ def _restart(container, server: Server) -> None:
     while True:
         with contextlib.suppress(Exception):
             wrapped.reload()
-            server.port = server.tcp_port = int(container.get_exposed_port(5432))
+            server.port = server.tcp_port = int(container.get_exposed_port(PORT))
             with psycopg.connect(server.conninfo("postgres"), connect_timeout=2):
                 return
         if time.monotonic() > deadline:
