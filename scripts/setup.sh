@@ -19,7 +19,10 @@ CACHE="${CERTLOG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/certlog}"
 say() { echo "setup: $*" >&2; }
 
 wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
-        "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" podman runc debootstrap)
+        "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" podman debootstrap)
+# podman's runtime: Debian's runc, unless one is there already (Docker's containerd.io ships its own runc and
+# conflicts with the package: installing it would remove Docker)
+command -v runc >/dev/null || wanted+=(runc)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
