@@ -80,7 +80,8 @@ def _reachable_by_owner(bindir: str, as_owner: dict) -> str:
     """Binaries the postgres OS user can run: a wheel's server inside a root-only directory is copied out."""
     if not as_owner or _runs_as_owner(bindir, as_owner):
         return bindir
-    install = Path(bindir).parent  # e.g. site-packages/pgserver/pginstall
+    install = Path(bindir).resolve().parent  # e.g. site-packages/pgserver/pginstall, through .tox's link: one
+    # copy per machine and wheel, whichever clone asks
     package = install.parent
     libs = package.parent / f"{package.name}.libs"  # where the wheel's RPATH ($ORIGIN/../../../<pkg>.libs) points
     trees = [(install, Path(package.name) / install.name)] + ([(libs, Path(libs.name))] if libs.is_dir() else [])
