@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from certlog.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from certlog.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from certlog.paths import ROOT, write_atomically
 from certlog.reporting.evidence import Evidence, load, put, save
 from certlog.reporting.verdicts import requirement_verdicts, table
@@ -48,10 +48,11 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
     evidence.run.wall_seconds = round(time.perf_counter() - started, 1)
     save(results, evidence)
     if not evidence.run.complete:
+        if evidence.tests:  # what the tests that ran showed
+            print_verdicts(evidence, say)
         say(f"certlog: the run stopped before every test ran (pytest exit {code}); the last complete evidence "
             f"is unchanged; this run's results: {results}")
-        print_verdicts(evidence, say)
-        return EXIT_FAILED
+        return EXIT_ENVIRONMENT if code == EXIT_ENVIRONMENT else EXIT_FAILED
     save(settings.report_dir / RESULTS, evidence)
     if junit.exists():
         write_atomically(settings.report_dir / JUNIT, junit.read_bytes())
