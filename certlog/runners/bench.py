@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from certlog.checks.latency import LatencySummary
-from certlog.errors import EXIT_FAILED, EXIT_OK
+from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
 from certlog.paths import ROOT
 from certlog.reporting import comparison, plots
 from certlog.reporting.markdown import table
@@ -44,6 +44,7 @@ def machine_key() -> str:
 
 
 def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
+    _check_arguments(settings, against, compare, fail)
     if against is not None:
         from certlog.runners import against as change
 
@@ -69,6 +70,19 @@ def run(settings: Settings, *, against: str | None, compare: bool, fail: str | N
             f"{baseline.relative_to(ROOT)}; commit it so later runs compare against it")
         return code
     return _judge_files(baseline, current, comparison.threshold_of(fail), out, say) or code
+
+
+def _check_arguments(settings: Settings, against: str | None, compare: bool, fail: str | None) -> None:
+    """Arguments that cannot work together are refused before anything starts."""
+    if against is not None and compare:
+        raise UsageError("--against and --compare are two different comparisons (with a REF's migrations on one "
+                         "server, or with this machine's saved baseline): give one")
+    if fail is not None and against is None and not compare:
+        raise UsageError(f"--fail {fail}: the threshold of a comparison; give it with --against or --compare")
+    comparison.threshold_of(fail)
+    if against is not None and "CERTLOG_BENCH_SCALES" in settings.given:
+        raise UsageError("CERTLOG_BENCH_SCALES sets the table sizes of certlog bench alone; --against compares at "
+                         "one size, CERTLOG_SEED_ROWS")
 
 
 def _judge_files(base: Path, head: Path, threshold: float, out: Path, say) -> int:

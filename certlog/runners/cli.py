@@ -6,9 +6,11 @@ or `.tox/<env>/bin/python -m certlog ...` from the repository once tox has built
   certlog report [RESULTS]       the evidence again from saved results (default: the last complete verify)
   certlog supabase-test          `supabase test db` on a freshly migrated database
   certlog contract [--write]     check (or rewrite) what derives from the table contract
-  certlog bench                  the benchmarks (--against REF: this tree against REF, interleaved)
+  certlog bench [--against [REF] | --compare] [--fail 25%]
+                                 the benchmarks; this tree against REF, interleaved; against this machine's
+                                 saved baseline (a comparison fails beyond its threshold)
   certlog mutants [--only ID..]  the suite against every broken migration of mutants/catalogue.toml
-  certlog majors [15 16 18]      the suite on newer PostgreSQL majors
+  certlog majors [16 18]         the suite on newer PostgreSQL majors
   certlog simulate [--nights N]  a month (or more) of nightly cron runs under faults
   certlog gate                   everything `make test` runs, on both cores, with a time profile
 
