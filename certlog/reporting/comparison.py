@@ -70,7 +70,9 @@ def failure(name: str, error: str, *, side: str) -> Judgement:
     return Judgement(name, nan, nan, nan, nan, nan, 0, verdict, f"the {side}'s round failed: {error}")
 
 
-def markdown(judgements: list[Judgement], threshold: float, *, base: str, head: str, note: str = "") -> str:
+def markdown(judgements: list[Judgement], threshold: float, *, base: str, head: str, context: str,
+             chart_file: str = "compare.png") -> str:
+    """The table; `context` says what was compared with what, how, on how many rows."""
     rows = [(f"`{j.name}`", j.rounds, f"{j.base_median_ms:.3f}", f"{j.head_median_ms:.3f}", f"x{j.ratio:.2f}",
              f"x{j.low:.2f} to x{j.high:.2f}", f"**{j.verdict}**" if j.fails else j.verdict) if not j.error else
             (f"`{j.name}`", "", "", "", "", "", f"**{j.verdict}**: {j.error}") for j in judgements]
@@ -80,10 +82,10 @@ def markdown(judgements: list[Judgement], threshold: float, *, base: str, head: 
     return "\n".join([
         f"# Benchmarks: {head} against {base}", "",
         f"{head_line}; a benchmark fails only when its whole {CONFIDENCE:.0%} interval lies beyond "
-        f"x{1 + threshold:.2f}. Rounds interleaved on one server; the ratio is of medians, change / base." + note, "",
+        f"x{1 + threshold:.2f}. The ratio is of medians, change / base.", "", context, "",
         table(["Benchmark", "Rounds each", f"{base} median ms", f"{head} median ms", "Ratio",
                f"{CONFIDENCE:.0%} interval", "Verdict"], rows), "",
-        "![ratio with its interval, per benchmark](compare.png)", ""])
+        f"![ratio with its interval, per benchmark]({chart_file})", ""])
 
 
 def chart(judgements: list[Judgement], threshold: float) -> bytes:

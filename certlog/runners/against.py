@@ -48,6 +48,26 @@ def resolve(ref: str | None) -> tuple[str, str]:
     return found.stdout.strip(), ref
 
 
+def _sql_files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.sql"))}
+
+
+def _context(commit: str, name: str, same: bool, settings: Settings, pinned: bool) -> str:
+    """What was compared: both sides' commits, whether their migrations differ at all, the table's size, how."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--", MIGRATIONS_IN_GIT], cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+    sentences = [
+        f"Base: {name}, commit {commit[:12]}; this tree: commit {head[:12]}"
+        + (" with uncommitted changes to the migrations" if changed else "") + ".",
+        "The two sides' migrations are byte for byte the same." if same else "",
+        f"Each side's table holds {settings.seed_rows:,} log rows (CERTLOG_SEED_ROWS), seeded alike.",
+        "Rounds interleaved (base, change, base, ...) on one server, in one run.",
+        "The client and both sides' server processes ran on one core." if pinned else
+        "The server processes could not be pinned to the client's core (not this machine's processes)."]
+    return " ".join(s for s in sentences if s)
+
+
 def extract(commit: str, target: Path) -> Path:
     """REF's supabase/migrations, as committed, into `target`."""
     out = subprocess.run(["git", "archive", commit, MIGRATIONS_IN_GIT], cwd=ROOT, capture_output=True)
@@ -139,6 +159,7 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print) -> 
     try:
         rig.open(None)
         base_migrations = extract(commit, rig.scratch.path / "base")
+        same = _sql_files(base_migrations) == _sql_files(settings.migrations_dir)
         say(f"certlog bench: this tree's migrations against {name} ({commit[:12]}), threshold +{threshold:.0%}",
             flush=True)
         sides = {}
@@ -163,10 +184,9 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print) -> 
     comparison.benchmark_json(out / "base.json", sides["base"].samples, ref=commit, extra=extra)
     comparison.benchmark_json(out / "head.json", sides["head"].samples, ref="HEAD", extra=extra)
     (out / "compare.png").write_bytes(comparison.chart(judgements, threshold))
-    note = (" The client and both sides' server processes ran on one core." if pinned else
-            " The server processes could not be pinned to the client's core (not this machine's processes).")
-    (out / "compare.md").write_text(comparison.markdown(judgements, threshold, base=name, head="this tree",
-                                                        note=note))
+    (out / "compare.md").write_text(comparison.markdown(
+        judgements, threshold, base=name, head="this tree",
+        context=_context(commit, name, same, settings, pinned)))
     for judgement in judgements:
         say(judgement.line(threshold))
     slower = [j for j in judgements if j.fails]

@@ -5,8 +5,9 @@
   certlog bench --compare       against the baseline saved for this kind of machine in bench/baselines/<machine>/
                                 (a first run on a new kind of machine saves it: commit it)
 
-Both comparisons judge each benchmark the same way (certlog.reporting.comparison) and write
-reports/bench/compare.md and compare.png.
+Both comparisons judge each benchmark the same way (certlog.reporting.comparison); --against writes
+reports/bench/compare.md and compare.png (and both sides' pytest-benchmark JSON), --compare
+compare-baseline.md and compare-baseline.png.
 """
 
 from __future__ import annotations
@@ -92,9 +93,13 @@ def _judge_files(base: Path, head: Path, threshold: float, out: Path, say) -> in
     before, after = samples(base), samples(head)
     judgements = [comparison.judge(name, before[name], after[name], threshold)
                   for name in sorted(set(before) & set(after)) if len(before[name]) > 1 and len(after[name]) > 1]
-    (out / "compare.png").write_bytes(comparison.chart(judgements, threshold))
-    (out / "compare.md").write_text(comparison.markdown(judgements, threshold, base=f"baseline {base.parent.name}",
-                                                        head="this run"))
+    (out / "compare-baseline.png").write_bytes(comparison.chart(judgements, threshold))
+    context = (f"Base: the baseline saved for this kind of machine ({base.relative_to(ROOT)}), timed in another run "
+               f"at another time; this run: {head.name}. Unlike --against, the two sides did not see the same "
+               "noise: a busier machine now counts against the change.")
+    (out / "compare-baseline.md").write_text(comparison.markdown(
+        judgements, threshold, base=f"baseline {base.parent.name}", head="this run", context=context,
+        chart_file="compare-baseline.png"))
     for judgement in judgements:
         say(judgement.line(threshold))
     return EXIT_FAILED if any(j.fails for j in judgements) else EXIT_OK
