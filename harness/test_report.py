@@ -58,6 +58,13 @@ def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself
     assert f"**1 of {len(catalogue())} requirements pass.**" in rendered.markdown  # PERF-1 passes, AC-5 fails
 
 
+def test_in_a_run_that_stopped_early_no_requirement_passes_but_a_failure_stays_one():
+    ev = _evidence()
+    verdicts = {v.requirement.id: v.verdict for v in requirement_verdicts(ev.tests, complete=False)}
+    assert verdicts["PERF-1"] == "INCOMPLETE"  # its test passed, but others of the run never ran
+    assert verdicts["AC-5"] == "FAIL"
+
+
 def test_the_report_draws_in_any_font_and_wraps_long_cells():
     rendered = report.render(_evidence(), requirement_verdicts(_evidence().tests))
     assert "Finished" in rendered.markdown

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from certlog.paths import DATA
 
 PASS, FAIL, NOT_COVERED = "PASS", "FAIL", "NOT COVERED"
+INCOMPLETE = "INCOMPLETE"  # its tests that ran passed, but the run stopped before the rest
 
 
 @dataclass(frozen=True)

@@ -337,7 +337,8 @@ def _html(text: str, charts: dict[str, bytes]) -> str:
     body = markdown_lib.markdown(text, extensions=["tables", "fenced_code", "md_in_html"])
     for name, png in charts.items():
         body = body.replace(f'src="{name}"', f'src="data:image/png;base64,{base64.b64encode(png).decode()}"')
-    for word, colour in (("PASS", "#1a7f37"), ("FAIL", "#cf222e"), ("NOT COVERED", "#cf222e"), ("NOT RUN", "#9a6700")):
+    for word, colour in (("PASS", "#1a7f37"), ("FAIL", "#cf222e"), ("NOT COVERED", "#cf222e"), ("NOT RUN", "#9a6700"),
+                         ("INCOMPLETE", "#9a6700")):
         body = body.replace(f"<strong>{word}</strong>", f'<strong style="color:{colour}">{word}</strong>')
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape('cert_notification_log evidence')}"
             f"</title><style>{STYLE}</style></head><body>{body}</body></html>\n")

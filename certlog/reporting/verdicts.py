@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certlog.checks.requirements import PASS, Requirement, catalogue, verdict
+from certlog.checks.requirements import INCOMPLETE, PASS, Requirement, catalogue, verdict
 from certlog.reporting.evidence import TestOutcome
 
 
@@ -19,11 +19,13 @@ class RequirementVerdict:
         return self.verdict == PASS
 
 
-def requirement_verdicts(tests: list[TestOutcome]) -> list[RequirementVerdict]:
+def requirement_verdicts(tests: list[TestOutcome], *, complete: bool = True) -> list[RequirementVerdict]:
+    """Each requirement's verdict; in a run that stopped early no requirement passes (its other tests never ran)."""
     out = []
     for req in catalogue().values():
         proving = [t for t in tests if req.id in t.requirements]
-        out.append(RequirementVerdict(req, verdict([t.outcome for t in proving]), proving))
+        found = verdict([t.outcome for t in proving])
+        out.append(RequirementVerdict(req, INCOMPLETE if found == PASS and not complete else found, proving))
     return out
 
 
