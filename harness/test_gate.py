@@ -2,6 +2,8 @@
 
 import sys
 
+import pytest
+
 from certlog.errors import EXIT_FAILED
 from certlog.runners import gate
 from certlog.settings import Settings
@@ -29,3 +31,27 @@ def test_a_failing_step_fails_the_gate_with_its_log_and_long_steps_show_progress
     rows = [line.split(" | ") for line in profile.splitlines() if line.startswith(("| slow ", "| broken "))]
     assert [row[0] for row in rows] == ["| slow", "| broken"]  # in the order they started
     assert 0 <= float(rows[0][2]) < 1.0  # timed from the gate's start
+    assert "UTC on commit " in profile  # which run it profiles
+
+
+def test_an_interrupted_gate_says_so_in_its_profile(tmp_path, monkeypatch):
+    """Its step logs are the interrupted run's: a profile of an earlier gate beside them would mislead."""
+    python = sys.executable
+    (tmp_path / "gate.md").write_text("# The gate: 9 of 9 steps passed in 99.0 s\n")
+    monkeypatch.setattr(gate, "steps", lambda settings: [
+        gate.Step("quick", "ends", ((python, "-c", "pass"),)),
+        gate.Step("long", "sleeps", ((python, "-c", "import time; time.sleep(60)"),)),
+    ])
+    started = []
+
+    def say(text, **_):
+        started.append(text)
+        if "gate: quick passed" in text:
+            raise KeyboardInterrupt  # Ctrl-C once the first step is done
+
+    with pytest.raises(KeyboardInterrupt):
+        gate.main(Settings.from_env({"CERTLOG_REPORT_DIR": str(tmp_path)}), say=say)
+
+    profile = (tmp_path / "gate.md").read_text()
+    assert profile.startswith("# The gate: interrupted after")
+    assert "| quick | 1 |" in profile and "| passed |" in profile and "| long | 1 |" in profile and "stopped" in profile

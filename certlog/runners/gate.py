@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from certlog.errors import EXIT_FAILED, EXIT_OK
@@ -104,6 +105,7 @@ def main(settings: Settings, *, say=print) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     pending, running, done = list(steps(settings)), [], []
     began = last_word = time.perf_counter()
+    stamp = _stamp()
 
     def stop_all(signum=None, frame=None):
         for run in running:
@@ -153,11 +155,31 @@ def main(settings: Settings, *, say=print) -> int:
         for run in running:
             if run.process:
                 run.process.wait()
+        rows = _rows(sorted(done, key=lambda r: r.started), began) + [
+            (r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
+        (settings.report_dir / "gate.md").write_text(  # the step logs are this run's now: so is the profile
+            f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
+            + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
     total = time.perf_counter() - began
-    return _profile(sorted(done, key=lambda r: r.started), began, total, logs, settings, say)
+    return _profile(sorted(done, key=lambda r: r.started), began, total, stamp, settings, say)
+
+
+def _stamp() -> str:
+    """When the gate started, on which commit."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "(not a git checkout)"
+    changed = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"Started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC on commit {commit}{changed}."
+
+
+def _rows(done: list[_Running], began: float) -> list[tuple]:
+    return [(r.step.name, r.step.cores, f"{r.started - began:.1f}", f"{r.finished - r.started:.1f}",
+             "passed" if r.outcome == 0 else f"**FAILED** (exit {r.outcome})") for r in done]
 
 
 def _progress(run: _Running) -> str:
@@ -171,11 +193,9 @@ def _progress(run: _Running) -> str:
     return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"
 
 
-def _profile(done: list[_Running], began: float, total: float, logs: Path, settings: Settings, say) -> int:
-    rows = [(r.step.name, r.step.cores, f"{r.started - began:.1f}", f"{r.finished - r.started:.1f}",
-             "passed" if r.outcome == 0 else f"**FAILED** (exit {r.outcome})") for r in done]
+def _profile(done: list[_Running], began: float, total: float, stamp: str, settings: Settings, say) -> int:
     text = (f"# The gate: {sum(r.outcome == 0 for r in done)} of {len(done)} steps passed in {total:.1f} s\n\n"
-            + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
+            f"{stamp}\n\n" + table(["Step", "Cores", "Started at s", "Seconds", "Result"], _rows(done, began)) + "\n")
     (settings.report_dir / "gate.md").write_text(text)
     say("\n" + text)
     failed = [r for r in done if r.outcome != 0]
