@@ -94,4 +94,9 @@ def rebuild(settings: Settings, source: Path | None, say=print) -> int:
     path = source or settings.report_dir / RESULTS
     if not path.exists():
         raise UsageError(f"no results at {path}; run `make verify` (certlog verify) first")
-    return publish(load(path), settings.report_dir, say)
+    try:
+        evidence = load(path)
+    except (ValueError, UnicodeDecodeError) as exc:  # not JSON, or JSON of another shape (pydantic's errors too)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{path} is not the results of a certlog verify run ({first})") from None
+    return publish(evidence, settings.report_dir, say)
