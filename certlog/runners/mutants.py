@@ -88,6 +88,7 @@ class Outcome:
     passed: int = 0
     skipped: int = 0
     message: str = ""  # what the first failing test said
+    skip_reasons: list[str] = dataclasses.field(default_factory=list)  # "`node id`: why", per skipped test
 
 
 def catalogue(path: Path = CATALOGUE) -> list[Mutant]:
@@ -134,7 +135,7 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
                  f"supabase test db {'failed' if cli_test_db else 'PASSED'}")
         killed = killed and pytest_pgtap and cli_test_db
     return Outcome(mutant.id, mutant.breaks, killed, outcome.exit_code, caught_by, outcome.seconds, alone,
-                   outcome.passed, outcome.skipped, outcome.first_message)
+                   outcome.passed, outcome.skipped, outcome.first_message, outcome.skip_reasons)
 
 
 # --- the runner ----------------------------------------------------------------------------------
@@ -166,8 +167,10 @@ def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers
 def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
     killed = sum(o.killed for o in outcomes)
     lines = [f"# Mutation testing: {killed} of {len(outcomes)} broken migrations caught", "",
-             f"Control (unmutated migrations): {control.passed} tests passed, {control.skipped} skipped, "
+             f"Control (unmutated migrations): {control.passed} tests and subtests passed, {control.skipped} skipped, "
              + ("**passes**" if not control.killed else "**FAILS**: " + ", ".join(control.caught_by[:5])),
+             *(["", *(f"- skipped in the control: {reason}" for reason in control.skip_reasons)]
+               if control.skip_reasons else []),
              "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | pgTAP alone | Seconds |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:
