@@ -85,3 +85,15 @@ def test_a_report_rebuilt_from_saved_results_is_the_one_written(tmp_path):
     written = sorted(p.name for p in first.iterdir())
     assert written == sorted(p.name for p in rebuilt.iterdir() if not p.name.startswith("."))
     assert all((first / name).read_bytes() == (rebuilt / name).read_bytes() for name in written)
+
+
+def test_only_the_newest_runs_are_kept(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    names = [f"20261203T0600{i:02d}-test-abcdef.json" for i in range(12)]
+    for name in reversed(names):  # made in any order: their names say when they started
+        (runs / name).write_text("{}")
+    records.prune_runs(runs, keep=5)
+    assert sorted(p.name for p in runs.iterdir()) == names[-5:]
+    records.prune_runs(tmp_path / "none")  # no directory yet: nothing to do
+

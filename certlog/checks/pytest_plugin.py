@@ -69,6 +69,7 @@ def pytest_configure(config):
     command = config.getoption("--certlog-command")
     results = Path(config.getoption("--certlog-results") or (
         settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{command}-{uuid.uuid4().hex[:6]}.json"))
+    records.prune_runs(settings.report_dir / "runs")
     config._certlog = SessionRecord(settings, command, results)
     config.pluginmanager.register(config._certlog, "certlog-session-record")
 
