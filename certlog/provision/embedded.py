@@ -18,6 +18,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,15 +90,34 @@ def _reachable_by_owner(bindir: str, as_owner: dict) -> str:
     stamp = f"{install}:{len(files)}:{max(p.lstat().st_mtime for p in files)}"
     cache = CACHE / f"pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"  # kept between runs
     if not (cache / ".complete").exists():
-        shutil.rmtree(cache, ignore_errors=True)
-        for tree, target in trees:
-            shutil.copytree(tree, cache / target, symlinks=True)
-        for path in [cache, *cache.rglob("*")]:
-            if not path.is_symlink():
-                readable = 0o055 if path.is_dir() or os.access(path, os.X_OK) else 0o044
-                path.chmod(path.stat().st_mode | readable)
-        (cache / ".complete").touch()
+        _copy_out(trees, cache)
     return str(cache / package.name / install.name / Path(bindir).name)
+
+
+def _copy_out(trees: list[tuple[Path, Path]], cache: Path) -> None:
+    """The trees into `cache`, readable by all: made beside and renamed into place, one maker at a time (the key
+    is the machine's: a run of another clone may want the same copy), so a complete copy is never touched again."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    lock = os.open(CACHE / ".pginstall.lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (cache / ".complete").exists():
+            return  # made while this run waited
+        shutil.rmtree(cache, ignore_errors=True)  # a copy an interrupted run left half made
+        staging = Path(tempfile.mkdtemp(prefix=f"{cache.name}.", dir=CACHE))
+        try:
+            for tree, target in trees:
+                shutil.copytree(tree, staging / target, symlinks=True)
+            for path in [staging, *staging.rglob("*")]:
+                if not path.is_symlink():
+                    readable = 0o055 if path.is_dir() or os.access(path, os.X_OK) else 0o044
+                    path.chmod(path.stat().st_mode | readable)
+            (staging / ".complete").touch()
+            staging.rename(cache)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        os.close(lock)
 
 
 def _runs_as_owner(bindir: str, as_owner: dict) -> bool:

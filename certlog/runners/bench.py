@@ -45,7 +45,7 @@ def machine_key() -> str:
 
 
 def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
-    _check_arguments(settings, against, compare, fail)
+    check_arguments(settings, against, compare, fail)
     if against is not None:
         from certlog.runners import against as change
 
@@ -73,7 +73,7 @@ def run(settings: Settings, *, against: str | None, compare: bool, fail: str | N
     return _judge_files(baseline, current, comparison.threshold_of(fail), out, say) or code
 
 
-def _check_arguments(settings: Settings, against: str | None, compare: bool, fail: str | None) -> None:
+def check_arguments(settings: Settings, against: str | None, compare: bool, fail: str | None) -> None:
     """Arguments that cannot work together are refused before anything starts."""
     if against is not None and compare:
         raise UsageError("--against and --compare are two different comparisons (with a REF's migrations on one "

@@ -9,6 +9,7 @@ it started) and exits 130.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -101,16 +102,20 @@ def _start(step: Step, commands: list[tuple[str, ...]], log: Path, settings: Set
 
 
 def main(settings: Settings, *, say=print) -> int:
+    from certlog.runners import bench
+
+    bench.check_arguments(settings, "merge-base", False, None)  # its step's settings, refused before any starts
     logs = settings.report_dir / "gate"
     logs.mkdir(parents=True, exist_ok=True)
     pending, running, done = list(steps(settings)), [], []
     began = last_word = time.perf_counter()
     stamp = _stamp()
 
+    unwinding = False
+
     def stop_all(signum=None, frame=None):
-        for run in running:
-            if run.process and run.process.poll() is None:
-                os.killpg(run.process.pid, signal.SIGTERM)
+        if unwinding:
+            return  # already stopping: a second signal must not cut the clean-up short
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop_all)
@@ -149,17 +154,24 @@ def main(settings: Settings, *, say=print) -> int:
                     f"{run.finished - run.started:.1f} s", flush=True)
                 last_word = time.perf_counter()
     except BaseException:  # Ctrl-C, or anything else that ends the gate: its steps end with it
-        for run in running:
-            if run.process and run.process.poll() is None:
-                os.killpg(run.process.pid, signal.SIGTERM)
-        for run in running:
-            if run.process:
-                run.process.wait()
-        rows = _rows(sorted(done, key=lambda r: r.started), began) + [
-            (r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
-        (settings.report_dir / "gate.md").write_text(  # the step logs are this run's now: so is the profile
-            f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
-            + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
+        unwinding = True
+        interrupt = signal.signal(signal.SIGINT, stop_all)  # a second Ctrl-C no longer cuts the waits short
+        try:
+            rows = (_rows(sorted(done, key=lambda r: r.started), began)
+                    + [(r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
+                    + [(step.name, step.cores, "", "", "not started") for step in pending])
+            with contextlib.suppress(OSError):  # the step logs are this run's now: so is the profile
+                (settings.report_dir / "gate.md").write_text(
+                    f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
+                    + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
+            for run in running:
+                if run.process and run.process.poll() is None:
+                    os.killpg(run.process.pid, signal.SIGTERM)
+            for run in running:
+                if run.process:
+                    run.process.wait()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -170,7 +182,10 @@ def main(settings: Settings, *, say=print) -> int:
 def _stamp() -> str:
     """When the gate started, on which commit."""
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        except OSError:  # no git here
+            return ""
 
     commit = git("rev-parse", "--short=12", "HEAD") or "(not a git checkout)"
     changed = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""

@@ -52,7 +52,7 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
             print_verdicts(evidence, say)
         say(f"certlog: the run stopped before every test ran (pytest exit {code}); the last complete evidence "
             f"is unchanged; this run's results: {results}")
-        return EXIT_ENVIRONMENT if code == EXIT_ENVIRONMENT else EXIT_FAILED
+        return {pytest.ExitCode.USAGE_ERROR: EXIT_USAGE, EXIT_ENVIRONMENT: EXIT_ENVIRONMENT}.get(code, EXIT_FAILED)
     save(settings.report_dir / RESULTS, evidence)
     if junit.exists():
         write_atomically(settings.report_dir / JUNIT, junit.read_bytes())
@@ -96,6 +96,8 @@ def rebuild(settings: Settings, source: Path | None, say=print) -> int:
         raise UsageError(f"no results at {path}; run `make verify` (certlog verify) first")
     try:
         evidence = load(path)
+    except OSError as exc:  # a directory, an unreadable file
+        raise UsageError(f"{path} cannot be read: {exc.strerror}") from None
     except (ValueError, UnicodeDecodeError) as exc:  # not JSON, or JSON of another shape (pydantic's errors too)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"{path} is not the results of a certlog verify run ({first})") from None
