@@ -8,6 +8,7 @@ below 1 / (1 + threshold), otherwise "no change": noise alone does not fail a ch
 from __future__ import annotations
 
 import json
+import math
 import platform
 import subprocess
 from dataclasses import dataclass
@@ -132,12 +133,15 @@ def benchmark_json(path: Path, samples: dict[str, list[float]], *, ref: str, ext
 
 def threshold_of(text: str | None, default: float = 0.25) -> float:
     """'25%', '0.25' or 'median:25%' (pytest-benchmark's form) as a fraction."""
-    if not text:
+    from certlog.errors import UsageError
+
+    if text is None:
         return default
     value = text.rsplit(":", 1)[-1].strip()
     try:
-        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        fraction = float(value[:-1]) / 100 if value.endswith("%") else float(value)
     except ValueError:
-        from certlog.errors import UsageError
-
-        raise UsageError(f"--fail {text!r}: give a percentage such as 25%") from None
+        fraction = math.nan
+    if not 0 < fraction < math.inf:
+        raise UsageError(f"--fail {text!r}: give a percentage above 0 such as 25%")
+    return fraction
