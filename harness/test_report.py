@@ -50,7 +50,7 @@ def test_a_record_of_the_wrong_shape_fails_where_it_is_made():
 
 def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself():
     ev = _evidence()
-    rendered = report.render(ev, requirement_verdicts(ev.tests))
+    rendered = report.render(ev, requirement_verdicts(ev.tests, complete=True))
     assert "FAIL: not granted; refused (42501)" in rendered.markdown  # what the failed privilege test recorded
     assert "**PASS** (`t::latency`)" in rendered.markdown
     assert "`2.117.0` (the version package.json pins" in rendered.markdown and "`pg_prove:3.36`" in rendered.markdown
@@ -66,7 +66,7 @@ def test_in_a_run_that_stopped_early_no_requirement_passes_but_a_failure_stays_o
 
 
 def test_the_report_draws_in_any_font_and_wraps_long_cells():
-    rendered = report.render(_evidence(), requirement_verdicts(_evidence().tests))
+    rendered = report.render(_evidence(), requirement_verdicts(_evidence().tests, complete=True))
     assert "Finished" in rendered.markdown
     assert [c for c in rendered.markdown + rendered.html if ord(c) > 0xFFFF or c == "\u200d"] == []  # no emoji boxes
     assert "white-space:pre-wrap" in rendered.html  # a long line of tool output wraps instead of leaving the page
@@ -76,7 +76,7 @@ def test_a_report_rebuilt_from_saved_results_is_the_one_written(tmp_path):
     ev = _evidence()
     records.save(tmp_path / "results.json", ev)
     first = tmp_path / "first"
-    report.write(first, report.render(ev, requirement_verdicts(ev.tests)))
+    report.write(first, report.render(ev, requirement_verdicts(ev.tests, complete=True)))
     rebuilt = tmp_path / "rebuilt"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")} | {"CERTLOG_REPORT_DIR": str(rebuilt)}
     out = subprocess.run([sys.executable, "-m", "certlog", "report", str(tmp_path / "results.json")], cwd=ROOT,

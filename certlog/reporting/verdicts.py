@@ -19,7 +19,7 @@ class RequirementVerdict:
         return self.verdict == PASS
 
 
-def requirement_verdicts(tests: list[TestOutcome], *, complete: bool = True) -> list[RequirementVerdict]:
+def requirement_verdicts(tests: list[TestOutcome], *, complete: bool) -> list[RequirementVerdict]:
     """Each requirement's verdict; in a run that stopped early no requirement passes (its other tests never ran)."""
     out = []
     for req in catalogue().values():

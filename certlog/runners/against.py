@@ -21,7 +21,7 @@ import psycopg
 from certlog.checks.harness import Harness
 from certlog.checks.workloads import WORKLOADS, Workload
 from certlog.database import templates as build
-from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.errors import EXIT_FAILED, EXIT_OK, ExecutableMissing, UsageError
 from certlog.paths import ROOT
 from certlog.reporting import comparison
 from certlog.settings import Settings
@@ -34,7 +34,11 @@ WARMUP = 3
 def resolve(ref: str | None) -> tuple[str, str]:
     """(the commit, how to name it): REF, or by default the merge base of HEAD with main."""
     def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        except OSError:
+            raise ExecutableMissing("--against reads the migrations of another commit: it needs git "
+                                    "(Debian: apt-get install git)") from None
 
     if ref is None:
         for main in ("main", "origin/main"):
@@ -57,10 +61,12 @@ def _context(commit: str, name: str, same: bool, settings: Settings, pinned: boo
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     changed = subprocess.run(["git", "status", "--porcelain", "--", MIGRATIONS_IN_GIT], cwd=ROOT,
                              capture_output=True, text=True).stdout.strip()
+    ours = settings.migrations_dir.resolve() == (ROOT / MIGRATIONS_IN_GIT).resolve()
     sentences = [
-        f"Base: {name}, commit {commit[:12]}; this tree: commit {head[:12]}"
-        + (" with uncommitted changes to the migrations" if changed else "") + ".",
-        "The two sides' migrations are byte for byte the same." if same else "",
+        f"Base: {name}, commit {commit[:12]}; change: "
+        + (f"this tree, commit {head[:12]}" + (" with uncommitted changes to the migrations" if changed else "")
+           if ours else f"the migrations of {settings.migrations_dir} (CERTLOG_MIGRATIONS_DIR)") + ".",
+        "The two sides' migrations are byte for byte the same." if same else "The two sides' migrations differ.",
         f"Each side's table holds {settings.seed_rows:,} log rows (CERTLOG_SEED_ROWS), seeded alike.",
         "Rounds interleaved (base, change, base, ...) on one server, in one run.",
         "The client and both sides' server processes ran on one core." if pinned else

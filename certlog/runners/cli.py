@@ -10,7 +10,7 @@ or `.tox/<env>/bin/python -m certlog ...` from the repository once tox has built
                                  the benchmarks; this tree against REF, interleaved; against this machine's
                                  saved baseline (a comparison fails beyond its threshold)
   certlog mutants [--only ID..]  the suite against every broken migration of mutants/catalogue.toml
-  certlog majors [16 18]         the suite on newer PostgreSQL majors
+  certlog majors [MAJOR ...]     the suite on each major (default 15 16 18; the gate runs 16 18)
   certlog simulate [--nights N]  a month (or more) of nightly cron runs under faults
   certlog gate                   everything `make test` runs, on both cores, with a time profile
 
