@@ -151,15 +151,19 @@ def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers
                              initargs=(settings,)) as pool:
         futures = {pool.submit(_run_one, mutant, scratch / f"{index:02d}" / "migrations",
                                scratch / f"{index:02d}" / "reports"): mutant for index, mutant in enumerate(jobs)}
-        for done, future in enumerate(as_completed(futures), 1):
-            outcome = future.result()
-            outcomes[outcome.id] = outcome
-            verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
-                "caught" if outcome.killed else "SURVIVED")
-            say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
-                + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
-                + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
-                + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
+        try:
+            for done, future in enumerate(as_completed(futures), 1):
+                outcome = future.result()
+                outcomes[outcome.id] = outcome
+                verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
+                    "caught" if outcome.killed else "SURVIVED")
+                say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
+                    + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
+                    + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
+                    + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
+        except BaseException:  # Ctrl-C, SIGTERM: the queued mutants never start (leaving the pool would run them all)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     control = outcomes.pop(CONTROL.id)
     return control, [outcomes[m.id] for m in mutants]
 
