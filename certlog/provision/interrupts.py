@@ -40,3 +40,8 @@ def terminate_as_interrupt():
             signal.signal(sig, signal.SIG_IGN if stopping else handler)
         if _depth == 0:
             _unwinding.clear()
+
+
+def signalled() -> bool:
+    """Whether a SIGINT or SIGTERM has started the unwinding (whatever then caught its KeyboardInterrupt)."""
+    return _unwinding.is_set()

@@ -8,6 +8,7 @@ import pytest
 
 from certlog.errors import EXIT_INTERRUPTED, EXIT_USAGE
 from certlog.paths import PGTAP_TESTS, ROOT
+from certlog.provision import interrupts
 from certlog.settings import Settings
 
 
@@ -15,6 +16,8 @@ def test(settings: Settings, pytest_args: list[str]) -> int:
     os.chdir(ROOT)
     code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=test",
                             f"--junitxml={settings.report_dir / 'junit-tests.xml'}", *pytest_args]))
+    if interrupts.signalled():  # interrupted, however the session then ended: never a pass
+        return EXIT_INTERRUPTED
     return {pytest.ExitCode.USAGE_ERROR: EXIT_USAGE, pytest.ExitCode.INTERRUPTED: EXIT_INTERRUPTED}.get(code, code)
 
 

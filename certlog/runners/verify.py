@@ -18,6 +18,7 @@ import pytest
 
 from certlog.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from certlog.paths import ROOT, write_atomically
+from certlog.provision import interrupts
 from certlog.reporting.evidence import Evidence, load, put, save
 from certlog.reporting.verdicts import requirement_verdicts, table
 from certlog.runners import lint
@@ -36,7 +37,7 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
         static = beside.submit(_static_checks, settings.migrations_dir)
         code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
                                 f"--certlog-results={results}", f"--junitxml={junit}", *pytest_args]))
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == pytest.ExitCode.INTERRUPTED or interrupts.signalled():
         say(f"certlog: interrupted; the last complete evidence is unchanged; partial results: {results}")
         return EXIT_INTERRUPTED
     if not results.exists():
