@@ -13,7 +13,7 @@ def test_the_server_under_test_listens_on_the_loopback_only(server):
         pytest.skip("an external server's addresses are its owner's to choose")
     if server.kind == "container":
         published = server.details["published"].split(", ")
-        assert published and all(p.startswith(f"{LOOPBACK}:") for p in published), (
+        assert all(p.startswith(f"{LOOPBACK}:") for p in published), (  # none published: [""], a failure too
             f"the container's port is published on {server.details['published']}, not on the loopback only")
     else:
         with databases.connect(server, "postgres") as conn:

@@ -3,7 +3,6 @@
 import json
 
 from certlog.errors import EXIT_FAILED, EXIT_OK
-from certlog.paths import ROOT
 from certlog.runners import bench
 
 
@@ -14,14 +13,11 @@ def _run_file(path, names):
 
 
 def test_a_baseline_of_other_benchmarks_fails_the_comparison(tmp_path):
-    baseline = _run_file(ROOT / "bench" / "baselines" / f".test-{tmp_path.name}.json", ["test_a", "test_b"])
-    try:
-        said = []
-        same = bench._judge_files(baseline, _run_file(tmp_path / "run.json", ["test_a", "test_b"]), 0.25, tmp_path,
-                                  said.append)
-        other = bench._judge_files(baseline, _run_file(tmp_path / "renamed.json", ["test_a", "test_c"]), 0.25,
-                                   tmp_path, said.append)
-    finally:
-        baseline.unlink()
+    baseline = _run_file(tmp_path / "baseline.json", ["test_a", "test_b"])
+    said = []
+    same = bench._judge_files(baseline, _run_file(tmp_path / "run.json", ["test_a", "test_b"]), 0.25, tmp_path,
+                              said.append)
+    other = bench._judge_files(baseline, _run_file(tmp_path / "renamed.json", ["test_a", "test_c"]), 0.25, tmp_path,
+                               said.append)
     assert same == EXIT_OK
     assert other == EXIT_FAILED and "do not time the same benchmarks (test_b, test_c)" in said[-1]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import math
 import platform
-import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from certlog.paths import ROOT
+from certlog import repository
 from certlog.reporting import plots
 from certlog.reporting.markdown import table
 
@@ -94,13 +93,8 @@ def chart(judgements: list[Judgement], threshold: float) -> bytes:
 
 
 def _commit(ref: str) -> dict:
-    def git(*args: str) -> str:
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip()
-
-    dirty = bool(git("status", "--porcelain", "supabase/migrations")) if ref == "HEAD" else False
-    return {"id": git("rev-parse", ref), "branch": git("rev-parse", "--abbrev-ref", "HEAD"), "dirty": dirty,
-            "project": "certlog-verify"}
+    return {"id": repository.said("rev-parse", ref), "branch": repository.said("rev-parse", "--abbrev-ref", "HEAD"),
+            "dirty": repository.head()["dirty"] if ref == "HEAD" else False, "project": "certlog-verify"}
 
 
 def benchmark_json(path: Path, samples: dict[str, list[float]], *, ref: str, extra: dict) -> None:

@@ -11,7 +11,6 @@ import contextlib
 import io
 import json
 import os
-import subprocess
 import tarfile
 import time
 from pathlib import Path
@@ -21,25 +20,18 @@ import psycopg
 from certlog.checks.harness import Harness
 from certlog.checks.workloads import WORKLOADS, Workload
 from certlog.database import templates as build
-from certlog.errors import EXIT_FAILED, EXIT_OK, ExecutableMissing, UsageError
+from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
 from certlog.paths import ROOT
 from certlog.reporting import comparison
+from certlog.repository import MIGRATIONS_IN_GIT, git, head
 from certlog.settings import Settings
 from certlog.standin.postgrest import claims, postgrest_session
 
-MIGRATIONS_IN_GIT = "supabase/migrations"
 WARMUP = 3
 
 
 def resolve(ref: str | None) -> tuple[str, str]:
     """(the commit, how to name it): REF, or by default the merge base of HEAD with main."""
-    def git(*args: str) -> subprocess.CompletedProcess:
-        try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        except OSError:
-            raise ExecutableMissing("--against reads the migrations of another commit: it needs git "
-                                    "(Debian: apt-get install git)") from None
-
     if ref is None:
         for main in ("main", "origin/main"):
             found = git("merge-base", "HEAD", main)
@@ -58,13 +50,12 @@ def _sql_files(directory: Path) -> dict[str, bytes]:
 
 def _context(commit: str, name: str, same: bool, settings: Settings, pinned: bool) -> str:
     """What was compared: both sides' commits, whether their migrations differ at all, the table's size, how."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    changed = subprocess.run(["git", "status", "--porcelain", "--", MIGRATIONS_IN_GIT], cwd=ROOT,
-                             capture_output=True, text=True).stdout.strip()
+    tree = head()
     ours = settings.migrations_dir.resolve() == (ROOT / MIGRATIONS_IN_GIT).resolve()
     sentences = [
         f"Base: {name}, commit {commit[:12]}; change: "
-        + (f"this tree, commit {head[:12]}" + (" with uncommitted changes to the migrations" if changed else "")
+        + (f"this tree, commit {tree['id'][:12]}"
+           + (" with uncommitted changes to the migrations" if tree["dirty"] else "")
            if ours else f"the migrations of {settings.migrations_dir} (CERTLOG_MIGRATIONS_DIR)") + ".",
         "The two sides' migrations are byte for byte the same." if same else "The two sides' migrations differ.",
         f"Each side's table holds {settings.seed_rows:,} log rows (CERTLOG_SEED_ROWS), seeded alike.",
@@ -76,7 +67,7 @@ def _context(commit: str, name: str, same: bool, settings: Settings, pinned: boo
 
 def extract(commit: str, target: Path) -> Path:
     """REF's supabase/migrations, as committed, into `target`."""
-    out = subprocess.run(["git", "archive", commit, MIGRATIONS_IN_GIT], cwd=ROOT, capture_output=True)
+    out = git("archive", commit, MIGRATIONS_IN_GIT, text=False)
     if out.returncode != 0:
         raise UsageError(f"{commit[:12]} has no {MIGRATIONS_IN_GIT}: {out.stderr.decode().strip()}")
     with tarfile.open(fileobj=io.BytesIO(out.stdout)) as archive:

@@ -93,13 +93,14 @@ def _judge_files(base: Path, head: Path, threshold: float, out: Path, say) -> in
     before, after = samples(base), samples(head)
     judgements = [comparison.judge(name, before[name], after[name], threshold)
                   for name in sorted(set(before) & set(after)) if len(before[name]) > 1 and len(after[name]) > 1]
+    shown = base.relative_to(ROOT) if base.is_relative_to(ROOT) else base
     unmatched = sorted(set(before) ^ set(after))
     if unmatched or not judgements:  # a comparison of nothing must not pass
-        say(f"certlog bench: the baseline {base.relative_to(ROOT)} and this run do not time the same benchmarks "
+        say(f"certlog bench: the baseline {shown} and this run do not time the same benchmarks "
             f"({', '.join(unmatched[:4]) or 'none with two rounds or more'}); save a new baseline by deleting it")
         return EXIT_FAILED
     (out / "compare-baseline.png").write_bytes(comparison.chart(judgements, threshold))
-    context = (f"Base: the baseline saved for this kind of machine ({base.relative_to(ROOT)}), timed in another run "
+    context = (f"Base: the baseline saved for this kind of machine ({shown}), timed in another run "
                f"at another time; this run: {head.name}. Unlike --against, the two sides did not see the same "
                "noise: a busier machine now counts against the change.")
     (out / "compare-baseline.md").write_text(comparison.markdown(

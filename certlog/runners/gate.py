@@ -16,10 +16,12 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from certlog import repository
 from certlog.errors import EXIT_FAILED, EXIT_OK
 from certlog.paths import ROOT
 from certlog.reporting.markdown import table
@@ -31,8 +33,9 @@ HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
 DENO_CONFIG = FUNCTIONS / "deno.json"
-# pyproject's addopts but --benchmark-skip, which would outrank --benchmark-disable
-SUITE_ADDOPTS = "-ra --strict-markers"
+# pyproject's pytest addopts but --benchmark-skip, which would outrank the suite step's --benchmark-disable
+SUITE_ADDOPTS = " ".join(option for option in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+                         ["ini_options"]["addopts"].split() if option != "--benchmark-skip")
 
 
 @dataclass(frozen=True)
@@ -110,16 +113,7 @@ def main(settings: Settings, *, say=print) -> int:
     pending, running, done = list(steps(settings)), [], []
     began = last_word = time.perf_counter()
     stamp = _stamp()
-
-    unwinding = False
-
-    def stop_all(signum=None, frame=None):
-        if unwinding:
-            return  # already stopping: a second signal must not cut the clean-up short
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop_all)
-    try:
+    try:  # SIGTERM and Ctrl-C arrive as KeyboardInterrupt, later ones ignored until it ends (terminate_as_interrupt)
         while pending or running:
             busy = sum(r.step.cores for r in running)
             while pending:
@@ -154,41 +148,28 @@ def main(settings: Settings, *, say=print) -> int:
                     f"{run.finished - run.started:.1f} s", flush=True)
                 last_word = time.perf_counter()
     except BaseException:  # Ctrl-C, or anything else that ends the gate: its steps end with it
-        unwinding = True
-        interrupt = signal.signal(signal.SIGINT, stop_all)  # a second Ctrl-C no longer cuts the waits short
-        try:
-            rows = (_rows(sorted(done, key=lambda r: r.started), began)
-                    + [(r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
-                    + [(step.name, step.cores, "", "", "not started") for step in pending])
-            with contextlib.suppress(OSError):  # the step logs are this run's now: so is the profile
-                (settings.report_dir / "gate.md").write_text(
-                    f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
-                    + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
-            for run in running:
-                if run.process and run.process.poll() is None:
-                    os.killpg(run.process.pid, signal.SIGTERM)
-            for run in running:
-                if run.process:
-                    run.process.wait()
-        finally:
-            signal.signal(signal.SIGINT, interrupt)
+        rows = (_rows(sorted(done, key=lambda r: r.started), began)
+                + [(r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
+                + [(step.name, step.cores, "", "", "not started") for step in pending])
+        with contextlib.suppress(OSError):  # the step logs are this run's now: so is the profile
+            (settings.report_dir / "gate.md").write_text(
+                f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
+                + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
+        for run in running:
+            if run.process and run.process.poll() is None:
+                os.killpg(run.process.pid, signal.SIGTERM)
+        for run in running:
+            if run.process:
+                run.process.wait()
         raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     total = time.perf_counter() - began
     return _profile(sorted(done, key=lambda r: r.started), began, total, stamp, settings, say)
 
 
 def _stamp() -> str:
     """When the gate started, on which commit."""
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        except OSError:  # no git here
-            return ""
-
-    commit = git("rev-parse", "--short=12", "HEAD") or "(not a git checkout)"
-    changed = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    commit = repository.said("rev-parse", "--short=12", "HEAD") or "(not a git checkout)"
+    changed = " with uncommitted changes" if repository.said("status", "--porcelain", "--untracked-files=no") else ""
     return f"Started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC on commit {commit}{changed}."
 
 
