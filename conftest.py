@@ -1,3 +1,3 @@
-"""The harness's fixtures and hooks live in certlog.checks.pytest_plugin."""
+"""The harness's fixtures and hooks live in certlog.plugin.fixtures."""
 
-pytest_plugins = ["certlog.checks.pytest_plugin"]
+pytest_plugins = ["certlog.plugin.fixtures"]

@@ -7,9 +7,9 @@ Scales come from CERTLOG_BENCH_SCALES (comma-separated row counts, default the s
 
 import pytest
 
-from certlog.checks.pytest_plugin import settings_of
 from certlog.database import connections as databases
 from certlog.database import plans
+from certlog.plugin.fixtures import settings_of
 
 
 def pytest_generate_tests(metafunc):

@@ -4,11 +4,11 @@ import itertools
 
 from certlog import standin
 from certlog.database import connections, seed
-from certlog.database.templates import push
 from certlog.database.workspace import Workspace
 from certlog.provision import start_server
+from certlog.session.templates import push
 from certlog.standin import cron
-from certlog.standin.supabase_cli import SupabaseCli
+from certlog.tools.supabase_cli import SupabaseCli
 
 SEED_ROWS = 50_000
 

@@ -1,4 +1,4 @@
-"""The cron job's database work (certlog.checks.workloads), timed with pytest-benchmark as service_role:
+"""The cron job's database work (certlog.cronjob.workloads), timed with pytest-benchmark as service_role:
 the dedup lookup (hit, miss), the composite lookup, the upsert of 1 000 rows (all new, half new, all
 duplicates) and the batch-check RPC over 50 000 pairs. Each round is one PostgREST-style request."""
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from certlog.checks.workloads import WORKLOADS
+from certlog.cronjob.workloads import WORKLOADS
 from certlog.database import plans
 from certlog.standin.postgrest import SWITCH, claims, postgrest_session
 

@@ -8,7 +8,7 @@ import pytest
 
 from certlog.database import connections as databases
 from certlog.database import queries
-from certlog.reporting.evidence import BadInput
+from certlog.model.evidence import BadInput
 from certlog.standin.postgrest import claims, postgrest_session
 
 KEY = "a" * 64

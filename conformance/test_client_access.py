@@ -7,9 +7,9 @@ with set_config inside the transaction. Never as a superuser, owner or BYPASSRLS
 import psycopg
 import pytest
 
-from certlog.checks.contract import API_ROLES, load
 from certlog.database import connections as databases
-from certlog.reporting.evidence import PrivilegeCell
+from certlog.model.contract import API_ROLES, load
+from certlog.model.evidence import PrivilegeCell
 from certlog.settings import PRIVILEGE_MODES
 from certlog.standin.postgrest import claims, postgrest_session
 

@@ -9,7 +9,7 @@ import pytest
 
 from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
-from certlog.reporting.evidence import Figures
+from certlog.model.evidence import Figures
 from certlog.standin.postgrest import postgrest_session
 
 WORKERS = 8

@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from certlog.checks.latency import measure
 from certlog.database import queries
-from certlog.reporting.evidence import Latency
+from certlog.model.evidence import Latency
+from certlog.model.latency import measure
 
 BUDGET_MS = 5.0
 LOOKUPS = 2_000  # half hits, half misses

@@ -14,10 +14,10 @@ from certlog import standin
 from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
 from certlog.database import psql
-from certlog.database import templates as prepare
 from certlog.errors import SqlScriptFailed
+from certlog.model.evidence import Figures
 from certlog.paths import cert_notification_log_migration, migration_files
-from certlog.reporting.evidence import Figures
+from certlog.session import templates as prepare
 from certlog.standin.postgrest import postgrest_session
 
 

@@ -9,8 +9,8 @@ from datetime import date, datetime
 import psycopg
 import pytest
 
-from certlog.cronjob.keys import idempotency_key, scheduled_day, vectors
 from certlog.database import queries
+from certlog.model.keys import idempotency_key, scheduled_day, vectors
 
 VECTORS = vectors()
 

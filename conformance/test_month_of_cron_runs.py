@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 
 from certlog.cronjob import simulation
-from certlog.reporting.evidence import Figures
+from certlog.model.evidence import Figures
 
 
 @pytest.mark.exclusive

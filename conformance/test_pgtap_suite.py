@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from certlog.checks.outcomes import stated_requirements
 from certlog.paths import PGTAP_TESTS
+from certlog.plugin.record import stated_requirements
 from certlog.settings import PRIVILEGE_MODES
 
 FILES = sorted(PGTAP_TESTS.glob("*.sql"))

@@ -7,10 +7,10 @@ the function, captured with auto_explain while the call runs as PostgREST runs i
 import pytest
 from psycopg import sql
 
-from certlog.checks.contract import load
 from certlog.cronjob import calls as cron
 from certlog.database import plans, queries
-from certlog.reporting.evidence import Plan
+from certlog.model.contract import load
+from certlog.model.evidence import Plan
 
 TABLE = load().table
 COMPOSITE_INDEX = load().composite_index.name

@@ -2,7 +2,7 @@
 
 The CLI is the pinned npm package (package.json); every command runs for real with --db-url
 over TCP on 127.0.0.1. `supabase test db` runs pg_prove in the CLI's own container image.
-The pushes build the templates; the other commands (certlog.checks.cli_steps) run beside the
+The pushes build the templates; the other commands (certlog.session.cli_steps) run beside the
 other tests, each on a database of its own, and are checked here.
 """
 
@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from certlog.checks.cli_steps import INSPECT_SHOWN, WORKLOAD
-from certlog.database.templates import UP_TO_DATE
+from certlog.model.evidence import CliStep
 from certlog.paths import migration_files
-from certlog.reporting.evidence import CliStep
+from certlog.session.cli_steps import INSPECT_SHOWN, WORKLOAD
+from certlog.session.templates import UP_TO_DATE
 from certlog.settings import PRIVILEGE_MODES
 
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from psycopg import sql
 
-from certlog.checks.contract import load
 from certlog.database import connections as databases
-from certlog.reporting.evidence import Figures
+from certlog.model.contract import load
+from certlog.model.evidence import Figures
 from certlog.standin import cron
 
 JOB = load().cron_jobs[0]

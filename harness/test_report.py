@@ -8,9 +8,9 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from certlog.checks.requirements import catalogue
+from certlog.model import evidence as records
+from certlog.model.requirements import catalogue
 from certlog.paths import ROOT
-from certlog.reporting import evidence as records
 from certlog.reporting import report
 from certlog.reporting.verdicts import requirement_verdicts
 

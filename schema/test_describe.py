@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from certlog.checks.contract import load
 from certlog.database import connections as databases
 from certlog.database import psql, queries
-from certlog.reporting.evidence import Describe
+from certlog.model.contract import load
+from certlog.model.evidence import Describe
 
 
 @pytest.mark.requirement("AC-2")

@@ -5,7 +5,7 @@ The column comment in the database states it too: the pgTAP structure test check
 
 import pytest
 
-from certlog.checks.contract import load
+from certlog.model.contract import load
 from certlog.paths import ROOT
 
 

@@ -7,7 +7,7 @@ The INFO rls_enabled_no_policy is intended (internal table) and not checked.
 import pytest
 
 from certlog.database import queries
-from certlog.reporting.evidence import LinterCheck
+from certlog.model.evidence import LinterCheck
 
 LEVELS = {
     "lint_rls_disabled_in_public": "ERROR",

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from certlog.cronjob.keys import idempotency_key
-from certlog.cronjob.schedule import DAYS_BEFORE
 from certlog.database import queries
+from certlog.model.keys import idempotency_key
+from certlog.model.schedule import DAYS_BEFORE
 
 
 @dataclass(frozen=True)

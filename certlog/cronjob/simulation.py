@@ -24,9 +24,9 @@ from datetime import date, timedelta
 import psycopg
 
 from certlog.cronjob import calls
-from certlog.cronjob.schedule import DAYS_BEFORE
 from certlog.database import queries
 from certlog.database.connections import connect
+from certlog.model.schedule import DAYS_BEFORE
 from certlog.provision.server import Server
 from certlog.standin.postgrest import postgrest_session
 

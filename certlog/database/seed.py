@@ -22,8 +22,8 @@ from functools import cached_property
 
 from faker import Faker
 
-from certlog.cronjob.keys import canonical_key
-from certlog.cronjob.schedule import SCHEDULE
+from certlog.model.keys import canonical_key
+from certlog.model.schedule import SCHEDULE
 
 REFERENCE_DAY = date(2026, 11, 1)
 CERTIFICATION_TYPES = ("peer_mentor_basic", "peer_mentor_advanced", "first_aid", "safeguarding")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import markdown as markdown_lib
 
-from certlog.checks.contract import TABLE_PRIVILEGES, load
+from certlog.model.contract import TABLE_PRIVILEGES, load
+from certlog.model.evidence import Evidence
 from certlog.paths import write_atomically
 from certlog.reporting import plots
-from certlog.reporting.evidence import Evidence
 from certlog.reporting.markdown import code, details, table
 from certlog.reporting.verdicts import RequirementVerdict
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certlog.checks.requirements import INCOMPLETE, PASS, Requirement, catalogue, verdict
-from certlog.reporting.evidence import TestOutcome
+from certlog.model.evidence import TestOutcome
+from certlog.model.requirements import INCOMPLETE, PASS, Requirement, catalogue, verdict
 
 
 @dataclass(frozen=True)

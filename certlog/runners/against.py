@@ -1,7 +1,7 @@
 """`certlog bench --against REF`: this tree's migrations against REF's, on one server, in one run.
 
 Both sides are migrated and seeded alike (the same base, the same rows); then every workload of
-certlog.checks.workloads is timed for both, round by round, alternating which side goes first, so
+certlog.cronjob.workloads is timed for both, round by round, alternating which side goes first, so
 both see the same noise. The judgement per workload is certlog.reporting.comparison's.
 """
 
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import psycopg
 
-from certlog.checks.harness import Harness
-from certlog.checks.workloads import WORKLOADS, Workload
-from certlog.database import templates as build
+from certlog.cronjob.workloads import WORKLOADS, Workload
 from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
 from certlog.paths import ROOT
 from certlog.reporting import comparison
 from certlog.repository import MIGRATIONS_IN_GIT, git, head
+from certlog.session import templates as build
+from certlog.session.harness import Harness
 from certlog.settings import Settings
 from certlog.standin.postgrest import claims, postgrest_session
 

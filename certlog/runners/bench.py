@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from certlog.checks.latency import LatencySummary
 from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.model.latency import LatencySummary
 from certlog.paths import ROOT
 from certlog.reporting import comparison, plots
 from certlog.reporting.markdown import table

@@ -99,7 +99,7 @@ def _dispatch(args, extra: list[str], settings: Settings) -> int:
 
         return verify.run(settings, extra)
     if args.command == "test":
-        from certlog.runners import suite
+        from certlog.runners import test as suite
 
         return suite.test(settings, extra)
     if args.command == "report":
@@ -109,11 +109,11 @@ def _dispatch(args, extra: list[str], settings: Settings) -> int:
 
         return verify.rebuild(settings, Path(args.results) if args.results else None)
     if args.command == "supabase-test":
-        from certlog.runners import suite
+        from certlog.runners import test as suite
 
         return suite.supabase_test(settings)
     if args.command == "contract":
-        from certlog.runners import derived
+        from certlog.runners import contract as derived
 
         return derived.run(write=args.write)
     if args.command == "bench":

@@ -79,8 +79,8 @@ OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements", "auto_explain
 
 def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> MajorResult:
     """In a worker process: this major's server, the suite on it, what it lacked."""
-    from certlog.checks.harness import Harness
-    from certlog.checks.session import run_session
+    from certlog.plugin.inprocess import run_session
+    from certlog.session.harness import Harness
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout.strip()

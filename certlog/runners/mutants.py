@@ -102,7 +102,7 @@ _worker: dict = {}
 
 def _start_worker(settings: Settings) -> None:
     """One server, its roles and a base database for every session this worker runs."""
-    from certlog.checks.harness import Harness
+    from certlog.session.harness import Harness
 
     devnull = os.open(os.devnull, os.O_WRONLY)  # the sessions' own output would interleave with the runner's
     os.dup2(devnull, 1)
@@ -115,7 +115,7 @@ def _start_worker(settings: Settings) -> None:
 
 
 def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
-    from certlog.checks.session import run_session
+    from certlog.plugin.inprocess import run_session
 
     settings = dataclasses.replace(_worker["settings"], migrations_dir=migrations, report_dir=reports)
     control = mutant.id == CONTROL.id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from certlog.checks.harness import Harness
 from certlog.cronjob import simulation
 from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.session.harness import Harness
 from certlog.settings import Settings
 
 

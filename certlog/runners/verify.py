@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from certlog.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from certlog.model.evidence import Evidence, load, put, save
 from certlog.paths import ROOT, write_atomically
 from certlog.provision import interrupts
-from certlog.reporting.evidence import Evidence, load, put, save
 from certlog.reporting.verdicts import requirement_verdicts, table
-from certlog.runners import lint
 from certlog.settings import Settings
+from certlog.tools import squawk as lint
 
 RESULTS = "results.json"
 JUNIT = "junit-verify.xml"

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from certlog.checks.harness import ProvidedServer, ProvidedSettings
 from certlog.paths import ROOT
+from certlog.session.harness import ProvidedServer, ProvidedSettings
 from certlog.settings import Settings
 
 SUITE = ("schema", "conformance")

@@ -1,6 +1,6 @@
 """The table contract (certlog/data/contract.toml): every fact of cert_notification_log, stated once.
 
-Everything else derives from it: the pgTAP structure test (certlog.checks.contract_pgtap), the
+Everything else derives from it: the pgTAP structure test (certlog.derived.pgtap), the
 README's table of columns, the notification schedule, the expected privilege matrix.
 """
 

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from certlog.checks.lazy import Lazy
+from certlog.session.lazy import Lazy
 
 
 class Background:

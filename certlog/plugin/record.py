@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from certlog.checks.requirements import catalogue
+from certlog.model.evidence import Evidence, MigrationFile, RunInfo, TestOutcome, put, save
+from certlog.model.requirements import catalogue
 from certlog.paths import migration_files
-from certlog.reporting.evidence import Evidence, MigrationFile, RunInfo, TestOutcome, put, save
 from certlog.settings import Settings
 
 STATED = re.compile(r"(?:^|#\d+: )((?:[A-Z]+-\d+)(?:, [A-Z]+-\d+)*): ")

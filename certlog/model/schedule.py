@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from certlog.checks.contract import NotificationType, load
+from certlog.model.contract import NotificationType, load
 
 SCHEDULE: tuple[NotificationType, ...] = load().notification_types
 NOTIFICATION_TYPES = tuple(n.name for n in SCHEDULE)

@@ -1,6 +1,6 @@
 """Fixtures and hooks: one server and one set of migrated, seeded templates per session.
 
-What the session records (outcomes, evidence) is certlog.checks.outcomes; the fixtures here
+What the session records (outcomes, evidence) is certlog.plugin.record; the fixtures here
 give the tests their server, databases, connections and the Supabase CLI.
 """
 
@@ -14,21 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from certlog.checks.background import Background
-from certlog.checks.cli_steps import STEPS
-from certlog.checks.harness import Harness, ProvidedServer, ProvidedSettings, provided
-from certlog.checks.lazy import Lazy
-from certlog.checks.outcomes import SessionRecord
 from certlog.database import connections as databases
 from certlog.database import queries
-from certlog.database import templates as build
-from certlog.database.templates import MigrationFailed
 from certlog.errors import EXIT_FAILED, CertlogError
-from certlog.reporting import evidence as records
+from certlog.model import evidence as records
+from certlog.plugin.record import SessionRecord
+from certlog.session import templates as build
+from certlog.session.background import Background
+from certlog.session.cli_steps import STEPS
+from certlog.session.harness import Harness, ProvidedServer, ProvidedSettings, provided
+from certlog.session.lazy import Lazy
+from certlog.session.templates import MigrationFailed
 from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
-from certlog.standin.supabase_cli import PG_PROVE_IMAGE
-from certlog.standin.supabase_cli import VERSION as CLI_VERSION
+from certlog.tools.supabase_cli import PG_PROVE_IMAGE
+from certlog.tools.supabase_cli import VERSION as CLI_VERSION
 
 
 def pytest_addoption(parser):
@@ -62,7 +62,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config.addinivalue_line("markers", "needs(*extensions): server extensions the test cannot run without")
-    config.addinivalue_line("markers", "cli_step(name): checks what a Supabase CLI step of certlog.checks.cli_steps "
+    config.addinivalue_line("markers", "cli_step(name): checks what a Supabase CLI step of certlog.session.cli_steps "
                                        "did (the `cli_step` fixture); the step needs what it needs (`needs`)")
     config.addinivalue_line("markers", "exclusive: needs the server to itself (restarts it, or measures latency): "
                                        "runs last, once the session's background work has ended")
@@ -387,7 +387,7 @@ def _exclusive(request):
 
 @pytest.fixture(scope="session")
 def cli_steps(harness, supabase_cli, migrated) -> Lazy:
-    """step -> what the Supabase CLI did (certlog.checks.cli_steps), each made once (in the background, or when
+    """step -> what the Supabase CLI did (certlog.session.cli_steps), each made once (in the background, or when
     first asked for)."""
     return Lazy(list(STEPS), lambda step: STEPS[step].run(harness, supabase_cli))
 
@@ -409,7 +409,7 @@ def cli_step(request, cli_steps):
 def pgtap_runs(server, catalog_dbs, session_evidence) -> Lazy:
     """(file, mode) -> every supabase/tests file run against each catalog database, a mode when first needed
     (pgTAP created as supabase test db creates it)."""
-    from certlog.checks import pgtap
+    from certlog.database import pgtap
     from certlog.paths import PGTAP_TESTS
 
     files = sorted(p.name for p in PGTAP_TESTS.glob("*.sql"))

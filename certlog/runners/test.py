@@ -23,8 +23,8 @@ def test(settings: Settings, pytest_args: list[str]) -> int:
 
 def supabase_test(settings: Settings, say=print) -> int:
     """`supabase test db` against a freshly migrated database, as a developer would run it."""
-    from certlog.checks.harness import Harness
     from certlog.provision.docker_api import docker_api
+    from certlog.session.harness import Harness
 
     rig = Harness(settings, say=lambda message: say(f"certlog: {message}"))
     try:

@@ -15,17 +15,17 @@ from functools import cached_property
 import psycopg
 
 from certlog import standin
-from certlog.checks.lazy import Lazy
 from certlog.database import seed
-from certlog.database import templates as build
 from certlog.database.workspace import Workspace
 from certlog.provision import start_server
 from certlog.provision.docker_api import docker_api
 from certlog.provision.server import Server
 from certlog.provision.tempdirs import TempDir
+from certlog.session import templates as build
+from certlog.session.lazy import Lazy
 from certlog.settings import PRIVILEGE_MODES, Settings
 from certlog.standin import Provenance, cron
-from certlog.standin.supabase_cli import SupabaseCli
+from certlog.tools.supabase_cli import SupabaseCli
 
 
 @dataclass(eq=False)  # a pytest plugin: hashed by identity

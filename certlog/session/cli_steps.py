@@ -4,7 +4,7 @@
 reports on a workload over the seeded rows. Each is mostly the CLI working (and, for `test db`,
 its pg_prove container), so a session starts those its collected tests check (marked `cli_step`)
 as soon as its templates are pushed, and runs them beside its other tests
-(certlog.checks.background); conformance/test_supabase_cli.py checks what they did.
+(certlog.session.background); conformance/test_supabase_cli.py checks what they did.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.paths import PGTAP_TESTS
 from certlog.standin.postgrest import postgrest_session
-from certlog.standin.supabase_cli import CliRun, SupabaseCli
+from certlog.tools.supabase_cli import CliRun, SupabaseCli
 
 INSPECT_SHOWN = ("index_stats.csv", "table_stats.csv")  # in the evidence: which indexes served, the tables' sizes
 WORKLOAD = 300  # dedup and composite lookups before `inspect report`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from certlog.checks.contract import Contract, load
+from certlog.model.contract import Contract, load
 from certlog.reporting.markdown import table
 from certlog.settings import SETTINGS
 

@@ -26,7 +26,7 @@ from certlog.errors import SqlScriptFailed
 from certlog.paths import migration_files
 from certlog.provision.server import Server
 from certlog.standin import Provenance
-from certlog.standin.supabase_cli import CliRun, SupabaseCli
+from certlog.tools.supabase_cli import CliRun, SupabaseCli
 
 MIGRATION_ROLE = "postgres"
 # The legacy template carries the whole seed (the plans, latencies and workloads are measured there); the

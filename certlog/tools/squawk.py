@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from certlog.model.evidence import StaticCheck
 from certlog.paths import ROOT, migration_files
-from certlog.reporting.evidence import StaticCheck
 
 
 def squawk(directory: Path) -> StaticCheck:

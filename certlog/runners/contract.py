@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certlog.checks import contract, contract_pgtap
-from certlog.cronjob import keys
+from certlog.derived import pgtap as contract_pgtap
+from certlog.derived import readme
+from certlog.model import contract, keys
 from certlog.paths import ROOT
-from certlog.reporting import readme
 
 README = ROOT / "README.md"
 

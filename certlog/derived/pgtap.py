@@ -8,7 +8,7 @@ description starts with the requirement ids it proves: "AC-1, AC-6: ...".
 
 from __future__ import annotations
 
-from certlog.checks.contract import Contract
+from certlog.model.contract import Contract
 from certlog.paths import PGTAP_TESTS
 
 STRUCTURE_FILE = PGTAP_TESTS / "cert_notification_log_structure.sql"
