@@ -25,8 +25,6 @@ class UsageError(CertlogError):
     exit_code = EXIT_USAGE
 
 
-ConfigError = UsageError
-
 
 class BackendUnavailable(CertlogError):
     @classmethod

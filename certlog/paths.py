@@ -10,7 +10,6 @@ MIGRATIONS = ROOT / "supabase" / "migrations"
 PGTAP_TESTS = ROOT / "supabase" / "tests"
 STANDIN = PACKAGE / "standin" / "sql"
 SQL = PACKAGE / "database" / "sql"
-DATA = PACKAGE / "data"
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
@@ -26,8 +25,11 @@ def migration_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.sql"))
 
 
+TABLE_MIGRATION = "*_create_cert_notification_log.sql"  # the migration that creates the table (a glob)
+
+
 def cert_notification_log_migration(directory: Path) -> Path:
-    found = [p for p in migration_files(directory) if p.name.endswith("_create_cert_notification_log.sql")]
+    found = sorted(directory.glob(TABLE_MIGRATION))
     if len(found) != 1:
-        raise FileNotFoundError(f"expected one *_create_cert_notification_log.sql in {directory}, found {found}")
+        raise FileNotFoundError(f"expected one {TABLE_MIGRATION} in {directory}, found {found}")
     return found[0]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from certlog.errors import UsageError
-from certlog.paths import ROOT
+from certlog.paths import ROOT, TABLE_MIGRATION
 
 BACKENDS = ("auto", "embedded", "container", "external")
 PRIVILEGE_MODES = ("legacy", "revoked")
@@ -22,7 +21,6 @@ MINIMUM_MAJOR = 15  # the task's PostgreSQL
 TASK_ROWS = 50_000  # the task's scale: "batch checks across up to 50 000 rows"
 MIN_SEED_ROWS = 1_000
 MIN_BENCH_ROWS = 2_000  # a benchmark batch replays 1 000 seeded rows and adds 1 000 new ones
-MIGRATION_NAME = re.compile(r"^\d+_[^/]+\.sql$")
 
 
 @dataclass(frozen=True)
@@ -201,8 +199,8 @@ def _migrations_dir(value: str, given) -> Path:
     files = sorted(p.name for p in path.glob("*.sql"))
     if not files:
         raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no .sql migration in it")
-    if not any(name.endswith("_create_cert_notification_log.sql") for name in files):
-        raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no *_create_cert_notification_log.sql in it "
+    if not any(path.glob(TABLE_MIGRATION)):
+        raise UsageError(f"CERTLOG_MIGRATIONS_DIR={value}: no {TABLE_MIGRATION} in it "
                          f"(found {', '.join(files)})")
     return path
 

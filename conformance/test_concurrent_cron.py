@@ -9,7 +9,7 @@ import pytest
 
 from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
-from certlog.model.evidence import Figures
+from certlog.model.evidence import Measurements
 from certlog.standin.postgrest import postgrest_session
 
 WORKERS = 8
@@ -63,7 +63,7 @@ def test_eight_overlapping_cron_runs_store_every_notification_once(server, fresh
     stored, errors = _overlapping_run(server, fresh_db, today, seed=1)
     returned = Counter(k for per_worker in stored for k in per_worker)
     in_table = _keys_in_table(server, fresh_db, keys)
-    evidence.put(Figures(title="Overlapping cron runs (concurrent service_role upserts of the same notifications)",
+    evidence.put(Measurements(title="Overlapping cron runs (concurrent service_role upserts of the same notifications)",
                          figures={"workers": WORKERS, "notifications": len(keys), "batch": BATCH,
                                   "rows returned": sum(returned.values()), "rows stored": sum(in_table.values()),
                                   "duplicates": sum(c - 1 for c in in_table.values() if c > 1),

@@ -15,7 +15,7 @@ from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
 from certlog.database import psql
 from certlog.errors import SqlScriptFailed
-from certlog.model.evidence import Figures
+from certlog.model.evidence import Measurements
 from certlog.paths import cert_notification_log_migration, migration_files
 from certlog.session import templates as prepare
 from certlog.standin.postgrest import postgrest_session
@@ -45,7 +45,7 @@ def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_i
     left = _count(server, fresh_db, keys)
     with postgrest_session(server, fresh_db) as api, api.request("service_role", commit=True) as rerun:
         stored = cron.upsert(rerun, batch)
-    evidence.put(Figures(title="A cron batch whose connection is terminated mid-transaction",
+    evidence.put(Measurements(title="A cron batch whose connection is terminated mid-transaction",
                          figures={"rows left by the killed batch": left, "rows the rerun stored": len(stored)}))
     assert left == 0
     assert sorted(stored) == sorted(keys) and _count(server, fresh_db, keys) == len(keys)
@@ -84,7 +84,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(harness, serv
 @pytest.mark.exclusive
 @pytest.mark.requirement("TEST-4", "AC-3")
 def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidence):
-    if server.restart is None:
+    if not server.can_restart:
         pytest.skip(f"the {server.kind} backend cannot crash and restart its server")
     with databases.connect(server, fresh_db) as conn:
         certifications = cron.due_notifications(conn, date(2026, 11, 25), 500)
@@ -121,7 +121,7 @@ def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidenc
     with databases.connect(server, fresh_db) as conn:
         stored = [k for (k,) in conn.execute("select idempotency_key from public.cert_notification_log "
                                              "where idempotency_key = any(%s)", (attempted,))]
-    evidence.put(Figures(title="A server crash (immediate stop) in the middle of a cron run",
+    evidence.put(Measurements(title="A server crash (immediate stop) in the middle of a cron run",
                          figures={"rows attempted": len(attempted),
                                   "rows acknowledged before the crash": len(acknowledged),
                                   "acknowledged rows found after the restart": len(set(acknowledged) & set(stored))}))

@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 
 from certlog.cronjob import simulation
-from certlog.model.evidence import Figures
+from certlog.model.evidence import Measurements
 
 
 @pytest.mark.exclusive
@@ -18,8 +18,8 @@ from certlog.model.evidence import Figures
 def test_every_due_notification_is_logged_exactly_once_through_a_month_of_faults(server, fresh_db, settings,
                                                                                  evidence, request):
     figures, problems = simulation.run(server, fresh_db, nights=settings.nights, seed=settings.seed,
-                                       can_restart=server.restart is not None)
-    evidence.put(Figures(title=f"{figures.nights} nights of the cron job under faults",
+                                       can_restart=server.can_restart)
+    evidence.put(Measurements(title=f"{figures.nights} nights of the cron job under faults",
                          figures={k: v for k, v in dataclasses.asdict(figures).items()}))
     assert figures.due > 0 and figures.connections_killed + figures.server_restarts > 0
     assert {name: found for name, found in problems.items() if found} == {}

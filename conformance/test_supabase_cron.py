@@ -13,7 +13,7 @@ from psycopg import sql
 
 from certlog.database import connections as databases
 from certlog.model.contract import load
-from certlog.model.evidence import Figures
+from certlog.model.evidence import Measurements
 from certlog.standin import cron
 
 JOB = load().cron_jobs[0]
@@ -64,7 +64,7 @@ def test_pg_cron_runs_the_purge_deleting_exactly_the_rows_older_than_a_year(serv
         older_at_start = _count(before, "sent_at < %s", year_before_start)
         older_at_end = _count(before, "sent_at < %s", year_before_end)
         younger = _count(before, "sent_at >= %s", year_before_end)
-    evidence.put(Figures(title=f"pg_cron ran the job {JOB.name} on a copy of the seeded template",
+    evidence.put(Measurements(title=f"pg_cron ran the job {JOB.name} on a copy of the seeded template",
                          figures={"status": status, "ran as": username, "rows before": total,
                                   "rows deleted": total - left, "older than a year left": left_older}))
     assert (status, username) == ("succeeded", JOB.runs_as), message

@@ -13,8 +13,8 @@ from psycopg import sql
 
 from certlog import standin
 from certlog.database.connections import connect
-from certlog.model.evidence import load
 from certlog.paths import ROOT
+from certlog.plugin.results import load
 from certlog.provision.embedded import embedded_server
 
 OWN_SETTINGS = {("postgres", "search_path"): "public, extensions, \"$user\"", ("anon", "statement_timeout"): "'5s'"}

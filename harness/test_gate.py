@@ -14,9 +14,9 @@ def test_a_failing_step_fails_the_gate_with_its_log_and_long_steps_show_progress
     monkeypatch.setattr(gate, "HEARTBEAT_SECONDS", 0.3)
     monkeypatch.setattr(gate, "steps", lambda settings: [
         # What the steps print is put together as they run: the command line the log starts with cannot match.
-        gate.Step("slow", "sleeps", ((python, "-c", "import time; print('[1/2] ' + 'working'); "
+        gate.GateStep("slow", "sleeps", ((python, "-c", "import time; print('[1/2] ' + 'working'); "
                                              "print('Assertion' + 'Error: noise', flush=True); time.sleep(1.2)"),)),
-        gate.Step("broken", "fails", ((python, "-c", "print('the reason ' + 'it broke'); raise SystemExit(4)"),)),
+        gate.GateStep("broken", "fails", ((python, "-c", "print('the reason ' + 'it broke'); raise SystemExit(4)"),)),
     ])
     said = []
     settings = Settings.from_env({"CERTLOG_REPORT_DIR": str(tmp_path)})
@@ -39,8 +39,8 @@ def test_an_interrupted_gate_says_so_in_its_profile(tmp_path, monkeypatch):
     python = sys.executable
     (tmp_path / "gate.md").write_text("# The gate: 9 of 9 steps passed in 99.0 s\n")
     monkeypatch.setattr(gate, "steps", lambda settings: [
-        gate.Step("quick", "ends", ((python, "-c", "pass"),)),
-        gate.Step("long", "sleeps", ((python, "-c", "import time; time.sleep(60)"),)),
+        gate.GateStep("quick", "ends", ((python, "-c", "pass"),)),
+        gate.GateStep("long", "sleeps", ((python, "-c", "import time; time.sleep(60)"),)),
     ])
     started = []
 

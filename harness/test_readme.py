@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from certlog import errors
+from certlog.commands import COMMANDS
 from certlog.paths import ROOT
 from certlog.runners import gate
-from certlog.runners.cli import parser
 from certlog.settings import Settings
 
 README = (ROOT / "README.md").read_text()
@@ -24,6 +24,12 @@ def test_it_opens_with_the_two_commands_and_they_are_the_makefiles():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_every_gate_step_and_command_has_the_tox_environment_it_names():
+    environments = tox_environments()
+    assert {step.name for step in gate.steps(Settings.from_env({}))} <= environments
+    assert {c.tox_env for c in COMMANDS if c.tox_env} <= environments
+
+
 def test_the_gate_table_lists_exactly_the_gates_steps():
     section = README.split("## The gate", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"^\| `([\w-]+)` \|", section, re.MULTILINE)
@@ -31,7 +37,7 @@ def test_the_gate_table_lists_exactly_the_gates_steps():
 
 
 def test_every_certlog_command_is_in_the_help_and_the_readme():
-    commands = set(parser()._subparsers._group_actions[0].choices)
+    commands = {command.name for command in COMMANDS}
     helped = subprocess.run([sys.executable, "-m", "certlog", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert helped.returncode == 0
     assert {c for c in commands if f"certlog {c}" not in helped.stdout} == set()
@@ -45,9 +51,14 @@ def test_the_exit_codes_it_lists_are_the_tools():
         errors.EXIT_OK, errors.EXIT_FAILED, errors.EXIT_USAGE, errors.EXIT_ENVIRONMENT, errors.EXIT_INTERRUPTED]
 
 
+def tox_environments() -> set[str]:
+    """The environments tox.ini declares, its generative sections ([testenv:{a,b}]) spelt out."""
+    sections = re.findall(r"^\[testenv:([\w{},-]+)\]", (ROOT / "tox.ini").read_text(), re.MULTILINE)
+    return {name for section in sections for name in section.strip("{}").split(",")}
+
+
 def test_every_tox_environment_it_names_exists():
-    tox = (ROOT / "tox.ini").read_text()
-    environments = set(re.findall(r"^\[testenv:([\w-]+)\]", tox, re.MULTILINE))
+    environments = tox_environments()
     named = set(re.findall(r"tox -e ([\w-]+)", README))
     assert named <= environments, named - environments
 
@@ -60,7 +71,7 @@ def test_every_path_it_names_exists():
 
 def test_where_it_says_certlog_lives_is_where_tox_builds_it():
     tox = (ROOT / "tox.ini").read_text()
-    environments = set(re.findall(r"^\[testenv:([\w-]+)\]", tox, re.MULTILINE))
+    environments = tox_environments()
     assert "env_dir" not in tox, "tox.ini moved its environments; the README's paths need a word"
     named = set(re.findall(r"`\.tox/([\w-]+)/", README))
     assert named and named <= environments, named - environments

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from certlog.model import evidence as records
 from certlog.model.requirements import catalogue
 from certlog.paths import ROOT
+from certlog.plugin import results
 from certlog.reporting import report
 from certlog.reporting.verdicts import requirement_verdicts
 
@@ -37,8 +38,8 @@ def _evidence() -> records.Evidence:
 
 def test_the_evidence_round_trips_through_its_file(tmp_path):
     ev = _evidence()
-    records.save(tmp_path / "results.json", ev)
-    assert records.load(tmp_path / "results.json") == ev
+    results.save(tmp_path / "results.json", ev)
+    assert results.load(tmp_path / "results.json") == ev
 
 
 def test_a_record_of_the_wrong_shape_fails_where_it_is_made():
@@ -74,7 +75,7 @@ def test_the_report_draws_in_any_font_and_wraps_long_cells():
 
 def test_a_report_rebuilt_from_saved_results_is_the_one_written(tmp_path):
     ev = _evidence()
-    records.save(tmp_path / "results.json", ev)
+    results.save(tmp_path / "results.json", ev)
     first = tmp_path / "first"
     report.write(first, report.render(ev, requirement_verdicts(ev.tests, complete=True)))
     rebuilt = tmp_path / "rebuilt"
@@ -93,7 +94,7 @@ def test_only_the_newest_runs_are_kept(tmp_path):
     names = [f"20261203T0600{i:02d}-test-abcdef.json" for i in range(12)]
     for name in reversed(names):  # made in any order: their names say when they started
         (runs / name).write_text("{}")
-    records.prune_runs(runs, keep=5)
+    results.prune_runs(runs, keep=5)
     assert sorted(p.name for p in runs.iterdir()) == names[-5:]
-    records.prune_runs(tmp_path / "none")  # no directory yet: nothing to do
+    results.prune_runs(tmp_path / "none")  # no directory yet: nothing to do
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from certlog import settings as settings_module
 from certlog.errors import EXIT_ENVIRONMENT, EXIT_USAGE, UsageError
 from certlog.paths import ROOT
 from certlog.settings import Settings
@@ -171,3 +172,9 @@ def test_a_read_only_report_directory_is_refused_before_anything_runs(tmp_path):
         (tmp_path / "reports").chmod(0o700)
     assert out.returncode == EXIT_ENVIRONMENT and "cannot take files" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_backends_a_setting_may_name_are_the_registered_ones():
+    from certlog.provision import BACKENDS
+
+    assert set(settings_module.BACKENDS) == {"auto", *(backend.name for backend in BACKENDS)}

@@ -11,9 +11,9 @@ import subprocess
 
 import pytest
 
+from certlog import derived
 from certlog.model.contract import load
 from certlog.paths import ROOT
-from certlog.runners import contract as derived
 
 
 @pytest.mark.repository

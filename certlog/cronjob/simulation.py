@@ -43,7 +43,7 @@ MAX_ATTEMPTS = 20
 
 
 @dataclass
-class Figures:
+class Tally:
     nights: int = 0
     workers_per_night: int = WORKERS
     attempts: int = 0  # job runs started (first tries and retries)
@@ -73,14 +73,15 @@ class _Night:
     acknowledged: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: list[str] = field(default_factory=list)
+    backends: list[int] = field(default_factory=list)  # the workers' server processes (a fault kills one)
 
 
 def run(server: Server, dbname: str, *, nights: int, seed: int, can_restart: bool,
-        say: Callable[[str], None] = lambda message: None) -> tuple[Figures, dict[str, list[str]]]:
+        say: Callable[[str], None] = lambda message: None) -> tuple[Tally, dict[str, list[str]]]:
     """Simulate `nights` nights on `dbname` (a migrated, seeded database it may change at will).
     Returns the figures and the discrepancies found (empty lists when exactly-once held)."""
     rng = random.Random(f"simulation {seed}")  # not the seed plan's sequence (its ids are taken)
-    figures = Figures(nights=nights)
+    figures = Tally(nights=nights)
     started = time.perf_counter()
     restart_nights = set(rng.sample(range(nights), min(RESTART_NIGHTS, nights))) if can_restart else set()
     population = _Population.read(server, dbname)
@@ -135,7 +136,7 @@ class _Population:
                        [c for (c,) in conn.execute("select id from public.peer_mentor_certifications order by id")])
 
 
-def _change_population(conn, day: date, rng: random.Random, figures: Figures, population: _Population) -> set:
+def _change_population(conn, day: date, rng: random.Random, figures: Tally, population: _Population) -> set:
     """New certifications (some due within days), a few deleted, a few users deleted where the schema allows;
     returns the certifications deleted (their log rows went with them)."""
     mentors = rng.sample(population.mentors, NEW_CERTIFICATIONS_PER_NIGHT)
@@ -171,7 +172,7 @@ def _due(conn, day: date) -> list[calls.Notification]:
     return [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], day) for r in rows]
 
 
-def _job(server: Server, dbname: str, night: _Night, figures: Figures, lock: threading.Lock) -> None:
+def _job(server: Server, dbname: str, night: _Night, figures: Tally, lock: threading.Lock) -> None:
     """One worker: check what was sent, log the rest in batches; on a lost connection, start again."""
     for attempt in range(MAX_ATTEMPTS):
         with lock:
@@ -180,7 +181,7 @@ def _job(server: Server, dbname: str, night: _Night, figures: Figures, lock: thr
         try:
             with postgrest_session(server, dbname) as api:
                 with night.lock:
-                    night.__dict__.setdefault("backends", []).append(api.conn.info.backend_pid)
+                    night.backends.append(api.conn.info.backend_pid)
                 with api.request("service_role", commit=True) as conn:
                     sent = set(calls.already_sent(conn, [(n.certification_id, n.notification_type) for n in night.due]))
                 todo = [n for i, n in enumerate(night.due) if i not in sent]
@@ -198,7 +199,7 @@ def _job(server: Server, dbname: str, night: _Night, figures: Figures, lock: thr
     night.errors.append(f"a worker gave up after {MAX_ATTEMPTS} attempts")
 
 
-def _run_night(server: Server, dbname: str, night: _Night, rng: random.Random, figures: Figures, *,
+def _run_night(server: Server, dbname: str, night: _Night, rng: random.Random, figures: Tally, *,
                restart: bool) -> None:
     lock = threading.Lock()
     workers = [threading.Thread(target=_job, args=(server, dbname, night, figures, lock)) for _ in range(WORKERS)]
@@ -219,14 +220,14 @@ def _run_night(server: Server, dbname: str, night: _Night, rng: random.Random, f
 
 def _kill_one(server: Server, night: _Night, rng: random.Random) -> int:
     with night.lock:
-        backends = list(night.__dict__.get("backends", []))
+        backends = list(night.backends)
     if not backends:
         return 0
     with connect(server, "postgres", autocommit=True) as admin:
         return int(admin.execute("select pg_terminate_backend(%s)", (rng.choice(backends),)).fetchone()[0])
 
 
-def _purge(server: Server, dbname: str, figures: Figures) -> None:
+def _purge(server: Server, dbname: str, figures: Tally) -> None:
     """The scheduled purge, as Supabase Cron runs it: its command, as postgres."""
     for _ in range(MAX_ATTEMPTS):
         try:
@@ -239,7 +240,7 @@ def _purge(server: Server, dbname: str, figures: Figures) -> None:
 
 
 def _verify(server: Server, dbname: str, begin, expected: dict[str, uuid.UUID], acknowledged: set[str],
-            deleted: set[uuid.UUID], figures: Figures) -> dict[str, list[str]]:
+            deleted: set[uuid.UUID], figures: Tally) -> dict[str, list[str]]:
     with connect(server, dbname) as conn:
         logged = [k for (k,) in conn.execute("select idempotency_key from public.cert_notification_log "
                                              "where sent_at >= %s", (begin,))]

@@ -109,4 +109,3 @@ WORKLOADS = (
              lambda conn, state, _args: conn.execute(state["sql"], state["body"]).fetchone()[0],
              lambda s, r: r == list(range(1, s["sent"] + 1))),
 )
-BY_NAME = {w.name: w for w in WORKLOADS}

@@ -30,6 +30,8 @@ def _desc(requirements, text: str) -> str:
 
 
 class _Writer:
+    """Collects one file's assertions: `add(call, requirements, words)` makes `select call(..., 'IDS: words');`."""
+
     def __init__(self, contract: Contract) -> None:
         self.c = contract
         self.lines: list[str] = []
@@ -40,8 +42,8 @@ class _Writer:
     def section(self, title: str) -> None:
         self.lines += ["", f"-- {title}"]
 
-    def add(self, call: str) -> None:
-        self.lines.append(f"select {call};")
+    def add(self, call: str, requirements, words: str) -> None:
+        self.lines.append(f"select {call}, {_desc(requirements, words)});")
         self.count += 1
 
     def attnums(self, columns) -> str:
@@ -50,48 +52,50 @@ class _Writer:
                 f"order by c.n)::int2[]")
 
 
-def render(contract: Contract) -> str:
-    w = _Writer(contract)
-    c, s, t, rel = contract, w.s, w.t, w.rel
-
+def _table(w: _Writer) -> None:
+    c, s, t, table = w.c, w.s, w.t, w.c.proves["table"]
     w.section("The table and its owner")
-    w.add(f"has_table({s}, {t}, {_desc(('AC-1',), f'table {c.qualified} exists')})")
-    w.add(f"table_owner_is({s}, {t}, {q(c.owner)}, "
-          f"{_desc(('PLAT-1',), f'it belongs to {c.owner}, which runs the migrations on Supabase')})")
-    w.add(f"columns_are({s}, {t}, {array([col.name for col in c.columns], 'name')}, "
-          f"{_desc(('AC-1',), 'it has exactly the columns of the task: ' + ', '.join(x.name for x in c.columns))})")
+    w.add(f"has_table({s}, {t}", table, f"table {c.qualified} exists")
+    w.add(f"table_owner_is({s}, {t}, {q(c.owner)}", c.proves["owner"],
+          f"it belongs to {c.owner}, which runs the migrations on Supabase")
+    names = [col.name for col in c.columns]
+    w.add(f"columns_are({s}, {t}, {array(names, 'name')}", table,
+          "it has exactly the columns of the task: " + ", ".join(names))
 
+
+def _columns(w: _Writer) -> None:
+    c, s, t, table = w.c, w.s, w.t, w.c.proves["table"]
     w.section("Columns")
     for col in c.columns:
-        w.add(f"col_type_is({s}, {t}, {q(col.name)}, {q(col.type)}, {_desc(('AC-1',), f'{col.name} is {col.type}')})")
+        name = q(col.name)
+        w.add(f"col_type_is({s}, {t}, {name}, {q(col.type)}", table, f"{col.name} is {col.type}")
         if col.not_null:
-            w.add(f"col_not_null({s}, {t}, {q(col.name)}, {_desc(('AC-1',), f'{col.name} is NOT NULL')})")
+            w.add(f"col_not_null({s}, {t}, {name}", table, f"{col.name} is NOT NULL")
         else:
-            w.add(f"col_is_null({s}, {t}, {q(col.name)}, {_desc(('AC-1',), f'{col.name} allows NULL')})")
+            w.add(f"col_is_null({s}, {t}, {name}", table, f"{col.name} allows NULL")
         if col.default is not None:
-            w.add(f"col_default_is({s}, {t}, {q(col.name)}, {q(col.default)}, "
-                  f"{_desc(('AC-1',), f'{col.name} defaults to {col.default}')})")
+            w.add(f"col_default_is({s}, {t}, {name}, {q(col.default)}", table, f"{col.name} defaults to {col.default}")
         else:
-            w.add(f"col_hasnt_default({s}, {t}, {q(col.name)}, {_desc(('AC-1',), f'{col.name} has no default')})")
+            w.add(f"col_hasnt_default({s}, {t}, {name}", table, f"{col.name} has no default")
 
+
+def _keys(w: _Writer) -> None:
+    c, s, t, rel = w.c, w.s, w.t, w.rel
     w.section("Keys and constraints")
-    w.add(f"col_is_pk({s}, {t}, {array(c.primary_key, 'name')}, "
-          f"{_desc(('AC-1',), ', '.join(c.primary_key) + ' is the primary key')})")
+    w.add(f"col_is_pk({s}, {t}, {array(c.primary_key, 'name')}", c.proves["table"],
+          ", ".join(c.primary_key) + " is the primary key")
     for fk in c.foreign_keys:
         ref_schema, ref_table = fk.references.split(".")
         cols, refs = ", ".join(fk.columns), ", ".join(fk.references_columns)
-        described = _desc(fk.requirements, f"{cols} references {fk.references}({refs})")
         w.add(f"fk_ok({s}, {t}, {array(fk.columns, 'name')}, {q(ref_schema)}, {q(ref_table)}, "
-              f"{array(fk.references_columns, 'name')}, {described})")
+              f"{array(fk.references_columns, 'name')}", fk.requirements, f"{cols} references {fk.references}({refs})")
         actions = (f"(select format('on delete %s, on update %s', {FK_ACTIONS.format(col='k.confdeltype')}, "
                    f"{FK_ACTIONS.format(col='k.confupdtype')}) from pg_constraint k where k.conrelid = {rel}::regclass "
                    f"and k.contype = 'f' and k.conkey = {w.attnums(fk.columns)})")
         expected = f"on delete {fk.on_delete}, on update {fk.on_update}"
-        described = _desc(fk.requirements, f"the foreign key on {cols} is {expected.upper()}")
-        w.add(f"is({actions}, {q(expected)}, {described})")
+        w.add(f"is({actions}, {q(expected)}", fk.requirements, f"the foreign key on {cols} is {expected.upper()}")
     for columns, requirements in c.unique:
-        described = _desc(requirements, ", ".join(columns) + " is UNIQUE")
-        w.add(f"col_is_unique({s}, {t}, {array(columns, 'name')}, {described})")
+        w.add(f"col_is_unique({s}, {t}, {array(columns, 'name')}", requirements, ", ".join(columns) + " is UNIQUE")
     for check in c.checks:
         if check.allowed:
             values = ", ".join(f"{q(v)}::text" for v in check.allowed)
@@ -102,64 +106,75 @@ def render(contract: Contract) -> str:
             what = f"{check.column} must match {check.pattern}"
         found = (f"(select pg_get_constraintdef(k.oid) from pg_constraint k where k.conrelid = {rel}::regclass "
                  f"and k.conname = {q(check.name)})")
-        w.add(f"is({found}, {q(definition)}, {_desc(check.requirements, what + ' (CHECK ' + check.name + ')')})")
+        w.add(f"is({found}, {q(definition)}", check.requirements, f"{what} (CHECK {check.name})")
 
+
+def _indexes(w: _Writer) -> None:
+    c, s, t = w.c, w.s, w.t
     w.section("Indexes")
-    w.add(f"indexes_are({s}, {t}, {array([i.name for i in c.indexes], 'name')}, "
-          f"{_desc(('AC-2', 'PLAT-2'), 'it has exactly these indexes: ' + ', '.join(i.name for i in c.indexes))})")
+    names = [i.name for i in c.indexes]
+    w.add(f"indexes_are({s}, {t}, {array(names, 'name')}", c.proves["index_set"],
+          "it has exactly these indexes: " + ", ".join(names))
     for index in c.indexes:
-        cols = ", ".join(index.columns)
-        w.add(f"has_index({s}, {t}, {q(index.name)}, {array(index.columns, 'name')}, "
-              f"{_desc(index.requirements, f'{index.name} covers ({cols}) in that order, for {index.purpose}')})")
-        w.add(f"index_is_type({s}, {t}, {q(index.name)}, {q(index.method)}, "
-              f"{_desc(index.requirements, f'{index.name} is a {index.method} index')})")
+        cols, ids = ", ".join(index.columns), index.requirements
+        w.add(f"has_index({s}, {t}, {q(index.name)}, {array(index.columns, 'name')}", ids,
+              f"{index.name} covers ({cols}) in that order, for {index.purpose}")
+        w.add(f"index_is_type({s}, {t}, {q(index.name)}, {q(index.method)}", ids,
+              f"{index.name} is a {index.method} index")
         kind = (f"(select concat_ws(' ', case when x.indisunique then 'unique' end, "
                 f"case when x.indpred is null then 'full' else 'partial' end, "
                 f"case when x.indisvalid then 'valid' else 'invalid' end) from pg_index x "
                 f"where x.indexrelid = to_regclass({q(c.schema + '.' + index.name)}))")
         expected = ("unique " if index.unique else "") + "full valid"
-        w.add(f"is({kind}, {q(expected)}, {_desc(index.requirements, f'{index.name} is {expected}')})")
+        w.add(f"is({kind}, {q(expected)}", ids, f"{index.name} is {expected}")
 
+
+def _security(w: _Writer) -> None:
+    c, s, t, rel = w.c, w.s, w.t, w.rel
     w.section("Row level security and privileges")
-    rls = f"(select relrowsecurity from pg_class where oid = {rel}::regclass)"
-    forced = f"(select relforcerowsecurity from pg_class where oid = {rel}::regclass)"
-    w.add(f"is({rls}, {str(c.row_level_security).lower()}, {_desc(('AC-5',), 'row level security is enabled')})")
-    w.add(f"is({forced}, {str(c.forced_row_level_security).lower()}, "
-          f"{_desc(('AC-5',), 'row level security is not forced on the owner (the purge and cascades act as it)')})")
-    w.add(f"policies_are({s}, {t}, {array(c.policies, 'name')}, "
-          f"{_desc(('AC-5', 'SEC-1'), 'no RLS policy exists: anon and authenticated can read and write nothing')})")
+    rls = c.proves["row_level_security"]
+    w.add(f"is((select relrowsecurity from pg_class where oid = {rel}::regclass), "
+          f"{str(c.row_level_security).lower()}", rls, "row level security is enabled")
+    w.add(f"is((select relforcerowsecurity from pg_class where oid = {rel}::regclass), "
+          f"{str(c.forced_row_level_security).lower()}", rls,
+          "row level security is not forced on the owner (the purge and cascades act as it)")
+    w.add(f"policies_are({s}, {t}, {array(c.policies, 'name')}", c.proves["policies"],
+          "no RLS policy exists: anon and authenticated can read and write nothing")
     for role, privileges in c.privileges.items():
         what = ", ".join(privileges) if privileges else "no privilege"
-        w.add(f"table_privs_are({s}, {t}, {q(role)}, {array(privileges)}, "
-              f"{_desc(c.privilege_requirements, f'{role} holds exactly {what} on the table')})")
+        w.add(f"table_privs_are({s}, {t}, {q(role)}, {array(privileges)}", c.privilege_requirements,
+              f"{role} holds exactly {what} on the table")
 
+
+def _functions(w: _Writer) -> None:
+    c, s = w.c, w.s
     w.section("Functions")
     for f in c.functions:
-        args, sig = array(f.arguments, "name"), f.signature
-        w.add(f"has_function({s}, {q(f.name)}, {args}, {_desc(f.requirements, f'{sig} exists')})")
-        w.add(f"function_returns({s}, {q(f.name)}, {args}, {q(f.returns)}, "
-              f"{_desc(f.requirements, f'{sig} returns {f.returns}')})")
-        w.add(f"function_lang_is({s}, {q(f.name)}, {args}, {q(f.language)}, "
-              f"{_desc(f.requirements, f'{sig} is written in {f.language}')})")
-        w.add(f"volatility_is({s}, {q(f.name)}, {args}, {q(f.volatility)}, "
-              f"{_desc(f.requirements, f'{sig} is {f.volatility}')})")
+        args, sig, ids = array(f.arguments, "name"), f.signature, f.requirements
+        w.add(f"has_function({s}, {q(f.name)}, {args}", ids, f"{sig} exists")
+        w.add(f"function_returns({s}, {q(f.name)}, {args}, {q(f.returns)}", ids, f"{sig} returns {f.returns}")
+        w.add(f"function_lang_is({s}, {q(f.name)}, {args}, {q(f.language)}", ids, f"{sig} is written in {f.language}")
+        w.add(f"volatility_is({s}, {q(f.name)}, {args}, {q(f.volatility)}", ids, f"{sig} is {f.volatility}")
         definer = "is_definer" if f.security_definer else "isnt_definer"
-        security = "DEFINER" if f.security_definer else "INVOKER"
-        w.add(f"{definer}({s}, {q(f.name)}, {args}, {_desc(f.requirements, f'{sig} is SECURITY {security}')})")
+        w.add(f"{definer}({s}, {q(f.name)}, {args}", ids,
+              f"{sig} is SECURITY {'DEFINER' if f.security_definer else 'INVOKER'}")
         config = (f"(select proconfig from pg_proc where oid = to_regprocedure("
                   f"{q(c.schema + '.' + f.name + '(' + ','.join(f.arguments) + ')')}))")
-        w.add(f"is({config}, array['search_path=\"\"'], {_desc(('PLAT-2',), f'{sig} pins an empty search_path')})")
+        w.add(f"is({config}, array['search_path=\"\"']", c.proves["search_path"], f"{sig} pins an empty search_path")
         for role in c.privileges:
             granted = ["EXECUTE"] if role in f.execute else []
-            w.add(f"function_privs_are({s}, {q(f.name)}, {args}, {q(role)}, {array(granted)}, "
-                  f"{_desc(f.requirements, f'{role} ' + ('can' if granted else 'cannot') + f' execute {sig}')})")
+            w.add(f"function_privs_are({s}, {q(f.name)}, {args}, {q(role)}, {array(granted)}", ids,
+                  f"{role} {'can' if granted else 'cannot'} execute {sig}")
 
+
+def _triggers(w: _Writer) -> None:
+    s, t, rel = w.s, w.t, w.rel
     w.section("Triggers")
-    for trigger in c.triggers:
-        w.add(f"has_trigger({s}, {t}, {q(trigger.name)}, "
-              f"{_desc(trigger.requirements, f'trigger {trigger.name} exists')})")
-        w.add(f"trigger_is({s}, {t}, {q(trigger.name)}, {s}, {q(trigger.function)}, "
-              f"{_desc(trigger.requirements, f'{trigger.name} runs {trigger.function}()')})")
+    for trigger in w.c.triggers:
+        ids = trigger.requirements
+        w.add(f"has_trigger({s}, {t}, {q(trigger.name)}", ids, f"trigger {trigger.name} exists")
+        w.add(f"trigger_is({s}, {t}, {q(trigger.name)}, {s}, {q(trigger.function)}", ids,
+              f"{trigger.name} runs {trigger.function}()")
         shape = ("(select concat_ws(' ', case when g.tgtype & 2 = 2 then 'before' when g.tgtype & 64 = 64 "
                  "then 'instead of' else 'after' end, array_to_string(array_remove(array[case when g.tgtype & 4 = 4 "
                  "then 'insert' end, case when g.tgtype & 8 = 8 then 'delete' end, case when g.tgtype & 16 = 16 "
@@ -167,17 +182,28 @@ def render(contract: Contract) -> str:
                  "case when g.tgtype & 1 = 1 then 'row' else 'statement' end) from pg_trigger g "
                  f"where g.tgrelid = {rel}::regclass and g.tgname = {q(trigger.name)})")
         expected = f"{trigger.timing} {' or '.join(trigger.events)} for each {trigger.level}"
-        w.add(f"is({shape}, {q(expected)}, {_desc(trigger.requirements, f'{trigger.name} fires {expected}')})")
+        w.add(f"is({shape}, {q(expected)}", ids, f"{trigger.name} fires {expected}")
 
+
+def _documentation(w: _Writer) -> None:
+    c, rel = w.c, w.rel
     w.section("Documentation")
     comment = (f"coalesce(col_description({rel}::regclass, (select attnum from pg_attribute where attrelid = "
                f"{rel}::regclass and attname = {q(c.documented_column)})), '')")
     for mention in c.documentation_mentions:
-        w.add(f"ok(strpos({comment}, {q(mention)}) > 0, "
-              f"{_desc(c.documentation_requirements, f'the comment on {c.documented_column} states {mention}')})")
+        w.add(f"ok(strpos({comment}, {q(mention)}) > 0", c.documentation_requirements,
+              f"the comment on {c.documented_column} states {mention}")
 
+
+SECTIONS = (_table, _columns, _keys, _indexes, _security, _functions, _triggers, _documentation)
+
+
+def render(contract: Contract) -> str:
+    w = _Writer(contract)
+    for write in SECTIONS:
+        write(w)
     header = [
-        f"-- Structure of {c.qualified}, through pgTAP's catalog assertions.",
+        f"-- Structure of {contract.qualified}, through pgTAP's catalog assertions.",
         "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, not this file.",
         "-- Runs under `supabase test db` (pg_prove) on any Supabase project with the migrations applied.",
         "-- Each description starts with the requirement ids (certlog/data/requirements.toml) it proves.",
@@ -190,18 +216,18 @@ def render(contract: Contract) -> str:
 VECTORS_FILE = PGTAP_TESTS / "cert_notification_log_key_vectors.sql"
 
 
-def render_vectors(vectors: list[dict[str, str]]) -> str:
+def render_vectors(contract: Contract, vectors: list[dict[str, str]]) -> str:
     """The pgTAP test of the database's key function against the shared vectors (and of the UTC date of each
     vector's run start), generated from certlog/data/idempotency_key_vectors.csv."""
     lines = []
     for v in vectors:
-        day = f"((timestamptz {q(v['scheduled_at'])}) at time zone 'UTC')::date::text"
-        lines.append(f"select is({day}, {q(v['scheduled_on'])}, "
-                     f"{_desc(('IMPL-1',), v['scheduled_at'] + ' is scheduled on ' + v['scheduled_on'] + ' (UTC)')});")
+        day, on = f"((timestamptz {q(v['scheduled_at'])}) at time zone 'UTC')::date::text", v["scheduled_on"]
+        said = _desc(contract.proves["scheduled_day"], f"{v['scheduled_at']} is scheduled on {on} (UTC)")
+        lines.append(f"select is({day}, {q(on)}, {said});")
         key = (f"public.cert_notification_idempotency_key({q(v['certification_id'])}, {q(v['notification_type'])}, "
-               f"{q(v['scheduled_on'])})")
-        lines.append(f"select is({key}, {q(v['idempotency_key'])}, "
-                     f"{_desc(('IMPL-1', 'SEC-3'), 'key of ' + v['notification_type'] + ' on ' + v['scheduled_on'])});")
+               f"{q(on)})")
+        said = _desc(contract.proves["key_vectors"], f"key of {v['notification_type']} on {on}")
+        lines.append(f"select is({key}, {q(v['idempotency_key'])}, {said});")
     header = [
         "-- The database's idempotency key function against the shared key vectors, which the Edge Function's",
         "-- code (deno test) and the suite's Python twin are checked against too.",

@@ -1,12 +1,14 @@
-"""The README's generated blocks: between `<!-- generated: NAME -->` and `<!-- end: NAME -->`."""
+"""The README's generated blocks (between `<!-- generated: NAME -->` and `<!-- end: NAME -->`): the table's
+columns, the settings, the commands and the gate's steps, each from the one place it is declared."""
 
 from __future__ import annotations
 
-import re
-
+from certlog.commands import COMMANDS
+from certlog.derived.blocks import regenerate_blocks
+from certlog.gate_steps import steps
 from certlog.model.contract import Contract, load
 from certlog.reporting.markdown import table
-from certlog.settings import SETTINGS
+from certlog.settings import SETTINGS, Settings
 
 
 def _rules(contract: Contract, name: str) -> str:
@@ -40,14 +42,17 @@ def settings() -> str:
                  [(f"`{s.name}`", f"`{s.default}`" if s.default else "", s.meaning) for s in SETTINGS])
 
 
-BLOCKS = {"columns": lambda: columns(load()), "settings": settings}
+def commands() -> str:
+    return table(["Command", "Does"], [(f"`certlog {c.name}{' ' + c.usage if c.usage else ''}`",
+                                        c.does + (f"; `tox -e {c.tox_env}`" if c.tox_env else "")) for c in COMMANDS])
+
+
+def gate() -> str:
+    return table(["Step", "Runs"], [(f"`{step.name}`", step.what) for step in steps(Settings())])
+
+
+BLOCKS = {"columns": lambda: columns(load()), "settings": settings, "commands": commands, "gate": gate}
 
 
 def regenerate(text: str) -> str:
-    for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end: {name} -->)", re.DOTALL)
-        if not pattern.search(text):
-            raise LookupError(f"README.md has no generated block {name!r}")
-        found = pattern.search(text)
-        text = text[:found.end(1)] + make() + "\n" + text[found.start(2):]
-    return text
+    return regenerate_blocks(text, BLOCKS, "<!-- generated: {} -->", "<!-- end: {} -->", "README.md")

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from certlog.paths import DATA
+from certlog.model import DATA
 
 CONTRACT = DATA / "contract.toml"
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -121,6 +121,7 @@ class Contract:
     documentation_mentions: tuple[str, ...]
     documentation_requirements: tuple[str, ...]
     cron_jobs: tuple[CronJob, ...]
+    proves: dict[str, tuple[str, ...]]  # kind of structural fact -> the requirements it proves
 
     @property
     def qualified(self) -> str:
@@ -183,4 +184,5 @@ def load() -> Contract:
         documentation_requirements=_t(documentation["requirements"]),
         cron_jobs=tuple(CronJob(j["name"], j["schedule"], j["command"], j["runs_as"], j["function"],
                                 _t(j["requirements"])) for j in raw.get("cron_job", ())),
+        proves={kind: _t(ids) for kind, ids in raw["proves"].items()},
     )

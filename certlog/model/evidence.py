@@ -5,16 +5,14 @@ the test that made it; the report renders the records and looks up that test's o
 the verdict, never deciding one itself. The whole Evidence is saved as JSON and read back
 into the same types, so a report rebuilt from saved results is the report the run wrote.
 A misspelt field or a record of the wrong shape fails where it is made, not in the report.
+Saving and loading it is certlog.plugin.results.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import typing
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from certlog.paths import write_atomically
 
 
 class Record(BaseModel):
@@ -119,7 +117,7 @@ class Latency(Record):
     samples_ms: list[float]
 
 
-class Figures(Record):
+class Measurements(Record):
     """A reliability measurement: what was done and what was found, as named numbers."""
 
     title: str
@@ -167,23 +165,26 @@ class TestOutcome(BaseModel):
 
 
 class Evidence(BaseModel):
+    """Everything a run recorded, in the order the report shows it (certlog.reporting.report renders each field
+    that has a section). A new section: a record class above, its field here, and its renderer there."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
     run: RunInfo | None = None
     server: ServerInfo | None = None
-    standin: list[StandinPiece] = Field(default_factory=list)
     templates: list[TemplateRecord] = Field(default_factory=list)
     migration_failure: str = ""
+    cli_info: CliInfo | None = None
+    cli: list[CliStep] = Field(default_factory=list)
     describe: Describe | None = None
     privileges: list[PrivilegeCell] = Field(default_factory=list)
     plans: list[Plan] = Field(default_factory=list)
     latency: Latency | None = None
-    reliability: list[Figures] = Field(default_factory=list)
+    reliability: list[Measurements] = Field(default_factory=list)
     bad_inputs: list[BadInput] = Field(default_factory=list)
     pgtap: list[PgTapFile] = Field(default_factory=list)
     linter: list[LinterCheck] = Field(default_factory=list)
-    cli_info: CliInfo | None = None
-    cli: list[CliStep] = Field(default_factory=list)
     static: list[StaticCheck] = Field(default_factory=list)
+    standin: list[StandinPiece] = Field(default_factory=list)
     tests: list[TestOutcome] = Field(default_factory=list)
 
     def outcome(self, nodeid: str) -> str:
@@ -194,19 +195,27 @@ class Evidence(BaseModel):
         return "passed" if all(o == "passed" for o in found) else next(o for o in found if o != "passed")
 
 
-SINGLE = {RunInfo: "run", ServerInfo: "server", Describe: "describe", Latency: "latency", CliInfo: "cli_info"}
-LISTS = {StandinPiece: "standin", TemplateRecord: "templates", PrivilegeCell: "privileges", Plan: "plans",
-         Figures: "reliability", BadInput: "bad_inputs", PgTapFile: "pgtap", LinterCheck: "linter", CliStep: "cli",
-         StaticCheck: "static"}
+def _slots() -> dict[type, tuple[str, bool]]:
+    """Record class -> (its field of Evidence, whether that field is a list), read off Evidence's fields."""
+    slots = {}
+    for name, info in Evidence.model_fields.items():
+        listed = typing.get_origin(info.annotation) is list
+        for kind in typing.get_args(info.annotation):
+            if isinstance(kind, type) and issubclass(kind, Record):
+                slots[kind] = (name, listed)
+    return slots
+
+
+SLOTS = _slots()
 
 
 def put(evidence: Evidence, record: Record, by: str) -> None:
     record.by = by
-    kind = type(record)
-    if kind in SINGLE:
-        setattr(evidence, SINGLE[kind], record)
+    name, listed = SLOTS[type(record)]
+    if listed:
+        getattr(evidence, name).append(record)
     else:
-        getattr(evidence, LISTS[kind]).append(record)
+        setattr(evidence, name, record)
 
 
 class Recorder:
@@ -218,22 +227,3 @@ class Recorder:
     def put(self, *records: Record) -> None:
         for record in records:
             put(self.evidence, record, self.by)
-
-
-def save(path: Path, evidence: Evidence) -> None:
-    write_atomically(path, evidence.model_dump_json(indent=1).encode())
-
-
-def load(path: Path) -> Evidence:
-    return Evidence.model_validate(json.loads(path.read_text()))
-
-
-RUNS_KEPT = 40  # files of reports/runs/ (each session's results, a verify run's JUnit XML beside its own)
-
-
-def prune_runs(directory: Path, keep: int = RUNS_KEPT) -> None:
-    """The newest `keep` files of `directory` stay (their names start with when they started); older ones go."""
-    if not directory.is_dir():
-        return
-    for old in sorted(p for p in directory.iterdir() if p.is_file())[:-keep]:
-        old.unlink(missing_ok=True)  # a session beside this one may be pruning too

@@ -7,7 +7,7 @@ import hashlib
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from certlog.paths import DATA
+from certlog.model import DATA
 
 VECTORS_FILE = DATA / "idempotency_key_vectors.csv"  # shared by SQL (generated pgTAP), Python and Deno
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 
-from certlog.paths import DATA
+from certlog.model import DATA
 
 PASS, FAIL, NOT_COVERED = "PASS", "FAIL", "NOT COVERED"
 INCOMPLETE = "INCOMPLETE"  # its tests that ran passed, but the run stopped before the rest

@@ -5,5 +5,4 @@ from __future__ import annotations
 from certlog.model.contract import NotificationType, load
 
 SCHEDULE: tuple[NotificationType, ...] = load().notification_types
-NOTIFICATION_TYPES = tuple(n.name for n in SCHEDULE)
 DAYS_BEFORE = {n.name: n.days_before for n in SCHEDULE}

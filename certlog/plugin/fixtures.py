@@ -18,6 +18,7 @@ from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.errors import EXIT_FAILED, CertlogError
 from certlog.model import evidence as records
+from certlog.plugin import results as results_files
 from certlog.plugin.record import SessionRecord
 from certlog.session import templates as build
 from certlog.session.background import Background
@@ -29,6 +30,9 @@ from certlog.settings import TASK_ROWS, Settings
 from certlog.standin.postgrest import postgrest_session
 from certlog.tools.supabase_cli import PG_PROVE_IMAGE
 from certlog.tools.supabase_cli import VERSION as CLI_VERSION
+
+SETTINGS = pytest.StashKey[Settings]()  # the session's settings, read once as pytest starts
+RECORD = pytest.StashKey[SessionRecord]()  # what the session records
 
 
 def pytest_addoption(parser):
@@ -58,7 +62,7 @@ def pytest_configure(config):
         settings = handed.settings if handed else Settings.from_env()
     except CertlogError as exc:
         raise pytest.UsageError(f"certlog: {exc}") from None
-    config._certlog_settings = settings
+    config.stash[SETTINGS] = settings
     config.addinivalue_line("markers", "requirement(*ids): the task requirements this test proves")
     config.addinivalue_line("markers", "repository: checks the repository itself, not the migration's content")
     config.addinivalue_line("markers", "needs(*extensions): server extensions the test cannot run without")
@@ -69,22 +73,30 @@ def pytest_configure(config):
     command = config.getoption("--certlog-command")
     results = Path(config.getoption("--certlog-results") or (
         settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{command}-{uuid.uuid4().hex[:6]}.json"))
-    records.prune_runs(settings.report_dir / "runs")
-    config._certlog = SessionRecord(settings, command, results)
-    config.pluginmanager.register(config._certlog, "certlog-session-record")
+    results_files.prune_runs(settings.report_dir / "runs")
+    config.stash[RECORD] = SessionRecord(settings, command, results)
+    config.pluginmanager.register(config.stash[RECORD], "certlog-session-record")
 
 
 EARLY = ("schema/", "conformance/test_pgtap_suite.py")  # quick checks of what the catalog says: a broken
 # migration is caught by them soonest (a mutation run stops at its first failure)
 
 
-def pytest_collection_modifyitems(items):
-    """The quick catalog checks first, those that need no seeded rows first of all (the rows are loaded meanwhile,
-    and a mutation run they catch never loads them); tests that need the server to themselves last (the
-    background work then overlaps every other test)."""
+def pytest_collection_modifyitems(config, items):
+    """The tests a runner wants first (the ones that must catch its mutant); then the quick catalog checks, those
+    that need no seeded rows first of all (the rows are loaded meanwhile, and a mutation run they catch never loads
+    them); tests that need the server to themselves last (the background work then overlaps every other test). A
+    lazy session (a mutation run, which stops at its first failure) runs the revoked mode's tests after all the
+    legacy mode's: it may then never need that template."""
+    handed, server = provided(config, ProvidedSettings), provided(config, ProvidedServer)
+    first = handed.first if handed else ()
+    lazy = server is not None and server.lazy
+
     def rank(item) -> tuple:
         early = item.nodeid.startswith(EARLY)
-        return item.get_closest_marker("exclusive") is not None, not early, early and "templates" in item.fixturenames
+        group = next((i for i, prefix in enumerate(first) if item.nodeid.startswith(prefix)), len(first))
+        return (lazy and "revoked" in item.nodeid, group, item.get_closest_marker("exclusive") is not None,
+                not early, early and "templates" in item.fixturenames)
 
     items.sort(key=rank)
 
@@ -105,7 +117,7 @@ def say(config, message: str) -> None:
 
 def settings_of(config) -> Settings:
     """The session's settings, read once when pytest starts."""
-    return config._certlog_settings
+    return config.stash[SETTINGS]
 
 
 @pytest.fixture(scope="session")
@@ -116,22 +128,26 @@ def settings(request) -> Settings:
 @pytest.fixture(scope="session")
 def session_evidence(request) -> records.Recorder:
     """Records made for the whole session (by fixtures): stamped 'session'."""
-    return records.Recorder(request.config._certlog.evidence, "session")
+    return records.Recorder(request.config.stash[RECORD].evidence, "session")
 
 
 @pytest.fixture
 def evidence(request) -> records.Recorder:
     """Records made by a test: stamped with its node id, so the report shows that test's verdict."""
-    return records.Recorder(request.config._certlog.evidence, request.node.nodeid)
+    return records.Recorder(request.config.stash[RECORD].evidence, request.node.nodeid)
 
 
 @pytest.fixture(scope="session")
 def harness(settings, session_evidence, request):
     """The session's server, databases, templates and Supabase CLI; all removed at the end."""
     config = request.config
-    rig = Harness(settings, say=lambda message: say(config, message))
     try:
-        server = rig.open(provided(config, ProvidedServer))
+        rig = Harness.open(settings, lambda message: say(config, message), provided(config, ProvidedServer),
+                           on_template=lambda made: _record_template(session_evidence, made))
+    except CertlogError as exc:
+        pytest.exit(f"certlog: {exc}", returncode=exc.exit_code)
+    server = rig.server
+    try:
         with databases.connect(server, "postgres") as conn:
             version = conn.execute("select version()").fetchone()[0]
         session_evidence.put(records.ServerInfo(kind=server.kind, version=version, details=server.details,
@@ -224,7 +240,6 @@ def migrated(harness, session_evidence) -> Mapping[str, build.MigratedTemplate]:
 def templates(harness, migrated, session_evidence, background) -> Mapping[str, build.PreparedTemplate]:
     """mode -> the migrated template seeded and applied again; built in the background as the session starts
     (the catalog checks run meanwhile), or each on first use in a lazy (mutation) run."""
-    harness.on_template = lambda made: _record_template(session_evidence, made)
     if not harness.lazy:
         background.prefetch(harness.templates, list(harness.templates))
     return _Built(harness.templates, session_evidence)
@@ -244,11 +259,7 @@ def task_scale_rows(templates) -> int:
 @pytest.fixture(scope="session")
 def shared_dbs(harness, templates) -> Lazy:
     """One clone per privilege mode, shared by every test that rolls back what it does."""
-    clones = Lazy(list(templates), lambda mode: harness.workspace.create(f"shared_{mode}",
-                                                                         template=templates[mode].name))
-    if not harness.lazy:
-        clones.prefetch()
-    return clones
+    return _clone_per_mode(harness, templates, "shared")
 
 
 @pytest.fixture(scope="session")
@@ -283,8 +294,13 @@ def module_db(harness, templates):
 @pytest.fixture(scope="session")
 def catalog_dbs(harness, migrated) -> Lazy:
     """One clone per privilege mode of the migrated template (no log rows): for checks of the catalog alone."""
-    clones = Lazy(list(migrated), lambda mode: harness.workspace.create(f"catalog_{mode}",
-                                                                        template=migrated[mode].name))
+    return _clone_per_mode(harness, migrated, "catalog")
+
+
+def _clone_per_mode(harness: Harness, templates: Mapping, what: str) -> Lazy:
+    """mode -> a clone of that mode's template, made at once (or on first use in a lazy session)."""
+    clones = Lazy(list(templates), lambda mode: harness.workspace.create(f"{what}_{mode}",
+                                                                         template=templates[mode].name))
     if not harness.lazy:
         clones.prefetch()
     return clones
@@ -343,19 +359,13 @@ def background(harness, request):
     session's end it is waited for (the CLI then removes its own containers), unless the session was interrupted:
     then the CLI's commands still running are ended."""
     work = Background(workers=3)
-    server, restart = harness.server, harness.server.restart
-    if restart is not None:
-        def restart_once_quiet():
-            work.drain()
-            restart()
-
-        server.restart = restart_once_quiet
+    harness.server.before_restart.append(work.drain)
     try:
         yield work
     finally:
-        server.restart = restart
-        if request.config._certlog.interrupted and "cli" in harness.__dict__:
-            harness.cli.stop()
+        harness.server.before_restart.remove(work.drain)
+        if request.config.stash[RECORD].interrupted:
+            harness.stop_cli()
         work.close()
 
 

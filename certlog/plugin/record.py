@@ -9,7 +9,6 @@ At the end the session's Evidence, with every outcome, is saved to its own resul
 from __future__ import annotations
 
 import hashlib
-import os
 import platform
 import re
 import sys
@@ -18,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from certlog.model.evidence import Evidence, MigrationFile, RunInfo, TestOutcome, put, save
+from certlog import host
+from certlog.model.evidence import Evidence, MigrationFile, RunInfo, TestOutcome, put
 from certlog.model.requirements import catalogue
 from certlog.paths import migration_files
+from certlog.plugin.results import save
 from certlog.settings import Settings
 
 STATED = re.compile(r"(?:^|#\d+: )((?:[A-Z]+-\d+)(?:, [A-Z]+-\d+)*): ")
@@ -33,15 +34,7 @@ def stated_requirements(description: str) -> list[str]:
 
 
 def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}, {model}, {os.cpu_count()} cores"
+    return f"{platform.platform()}, {host.cpu_model()}, {host.cores()} cores"
 
 
 def run_info(settings: Settings, command: str) -> RunInfo:
@@ -52,6 +45,12 @@ def run_info(settings: Settings, command: str) -> RunInfo:
         migrations_dir=str(settings.migrations_dir),
         migrations=[MigrationFile(name=p.name, sha256=hashlib.sha256(p.read_bytes()).hexdigest())
                     for p in migration_files(settings.migrations_dir)])
+
+
+def failure_message(report) -> str:
+    """What a failed test said: its assertion's message (pytest's `E` lines), else the last line of the report."""
+    lines = [line[1:].strip() for line in report.longreprtext.splitlines() if line.startswith("E ")]
+    return (" ".join(lines) or str(report.longrepr).strip().splitlines()[-1])[:400]
 
 
 class SessionRecord:
@@ -89,9 +88,9 @@ class SessionRecord:
         requirements = stated_requirements(message) if message else self.requirements.get(report.nodeid, [])
         failure = ""
         if report.failed and report.longrepr:
-            failure = str(report.longrepr).splitlines()[-1]
+            failure = failure_message(report)
         elif report.skipped and isinstance(report.longrepr, tuple):
-            failure = report.longrepr[2]
+            failure = report.longrepr[2].removeprefix("Skipped: ")
         self.evidence.tests.append(TestOutcome(
             nodeid=f"{report.nodeid} » {message}" if message else report.nodeid, outcome=outcome,
             requirements=requirements, doc=self.docs.get(report.nodeid, ""), message=failure))

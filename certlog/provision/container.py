@@ -21,10 +21,9 @@ from certlog.paths import ROOT
 from certlog.provision.docker_api import docker_api, environment
 from certlog.provision.embedded import CRON_DATABASE
 from certlog.provision.janitor import Janitor
-from certlog.provision.server import Server
+from certlog.provision.server import SUPERUSER, Server
 from certlog.provision.tempdirs import TempDir, memory_root, process_identity
 
-SUPERUSER = "supabase_admin"
 EXTENSIONS_DOCKERFILE_DIR = ROOT / "containers" / "postgres-extensions"
 READY_TIMEOUT = 60
 OWNER_LABEL = "certlog.owner"  # the process that started the container (pid:start time)
@@ -132,7 +131,7 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
             details={"image": tag, "base_image": image, "image_build_seconds": f"{built:.1f}",
                      "engine": "podman" if podman else "docker", "published": _published(container)},
         )
-        server.restart = lambda: _restart(container, server)
+        server.crash_and_start = lambda: _restart(container, server)
         yield server
     finally:
         _stop(container)

@@ -25,10 +25,9 @@ from pathlib import Path
 
 from certlog.errors import ExecutableMissing, ServerStartFailed
 from certlog.provision.janitor import Janitor
-from certlog.provision.server import Server
+from certlog.provision.server import SUPERUSER, Server
 from certlog.provision.tempdirs import TempDir, server_root
 
-SUPERUSER = "supabase_admin"
 CACHE = Path("/var/tmp/certlog-cache")  # copies of wheel-installed servers the postgres user can run
 CRON_DATABASE = "certlog_cron"  # the one database pg_cron runs jobs in
 
@@ -155,7 +154,7 @@ def embedded_server(*, major: int = 15, bindir: str | None = None, root: Path | 
             bindir=bindir, startup_seconds=time.perf_counter() - started,
             details={"data_directory": str(data), "log": str(log), "options": _options(base, tcp_port, options)},
         )
-        server.restart = lambda: restart(server)
+        server.crash_and_start = lambda: restart(server)
         _set_password(server)
         yield server
     finally:
@@ -230,11 +229,10 @@ def _cache_dir(as_owner: dict) -> Path:
 
 def _set_password(server: Server) -> None:
     """The run's own password for the superuser (the copied cluster came with none): TCP logins need it."""
+    import psycopg
     from psycopg import sql
 
-    from certlog.database.connections import connect
-
-    with connect(server, "postgres", autocommit=True) as conn:  # the unix socket: trust
+    with psycopg.connect(server.conninfo("postgres"), autocommit=True) as conn:  # the unix socket: trust
         conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(SUPERUSER),
                                                                    sql.Literal(server.password)))
 

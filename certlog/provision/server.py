@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+SUPERUSER = "supabase_admin"  # the real superuser, as on hosted Supabase (`postgres` is not one there)
+
 
 @dataclass
 class Server:
@@ -28,7 +30,21 @@ class Server:
     startup_seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
     # Crash the server (no clean shutdown) and start it again on the same data; None where impossible.
-    restart: Callable[[], None] | None = field(default=None, repr=False)
+    crash_and_start: Callable[[], None] | None = field(default=None, repr=False)
+    # Called before every restart: work that must not lose its connections first waits or ends.
+    before_restart: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    @property
+    def can_restart(self) -> bool:
+        return self.crash_and_start is not None
+
+    def restart(self) -> None:
+        """Crash and start again (what a test of crash safety needs), once what must not be cut off is done."""
+        if self.crash_and_start is None:
+            raise RuntimeError(f"the {self.kind} server cannot be restarted by this run")
+        for hook in list(self.before_restart):
+            hook()
+        self.crash_and_start()
 
     def conninfo(self, dbname: str, user: str | None = None) -> str:
         user = user or self.superuser

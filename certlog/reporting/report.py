@@ -13,6 +13,7 @@ import base64
 import html
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,30 +38,29 @@ class Rendered:
     charts: dict[str, bytes]
 
 
+Section = Callable[[Evidence], str]
+SECTIONS: dict[str, Section] = {}  # field of Evidence -> the section that shows it
+
+
+def section(field: str) -> Callable[[Section], Section]:
+    """Registers the renderer of one field of Evidence; the sections come in Evidence's order of fields."""
+    if field not in Evidence.model_fields:
+        raise LookupError(f"Evidence has no field {field!r}")
+
+    def register(render: Section) -> Section:
+        SECTIONS[field] = render
+        return render
+
+    return register
+
+
 def render(evidence: Evidence, verdicts: list[RequirementVerdict]) -> Rendered:
     charts: dict[str, bytes] = {}
     if evidence.latency:
         charts[LATENCY_CHART] = plots.latency_histogram(
             evidence.latency.samples_ms, evidence.latency.budget_ms, "Dedup lookup latency (service_role, round trip)")
-    sections = [
-        _summary(evidence, verdicts),
-        _at_a_glance(verdicts),
-        "# Details",
-        _run(evidence),
-        _migrations(evidence),
-        _supabase_cli(evidence),
-        _describe(evidence),
-        _privileges(evidence),
-        _plans(evidence),
-        _latency(evidence),
-        _reliability(evidence),
-        _bad_inputs(evidence),
-        _pgtap(evidence),
-        _linter(evidence),
-        _static(evidence),
-        _standin(evidence),
-        _failures(evidence),
-    ]
+    sections = [_summary(evidence, verdicts), _at_a_glance(verdicts), "# Details",
+                *(SECTIONS[name](evidence) for name in Evidence.model_fields if name in SECTIONS)]
     text = "\n\n".join(s for s in sections if s) + "\n"
     return Rendered(text, _html(text, charts), charts)
 
@@ -138,6 +138,7 @@ def _at_a_glance(verdicts: list[RequirementVerdict]) -> str:
 # --- details -----------------------------------------------------------------------------------------
 
 
+@section("run")
 def _run(ev: Evidence) -> str:
     if not ev.run:
         return "## Run\n\n" + NOT_RECORDED
@@ -155,6 +156,7 @@ def _run(ev: Evidence) -> str:
     return "## Run\n\n" + table(["What", "Value"], rows)
 
 
+@section("templates")
 def _migrations(ev: Evidence) -> str:
     out = ["## Migrations and their idempotency"]
     if ev.run:
@@ -178,6 +180,7 @@ def _migrations(ev: Evidence) -> str:
     return "\n".join(out)
 
 
+@section("cli")
 def _supabase_cli(ev: Evidence) -> str:
     if not ev.cli:
         return "## Supabase CLI\n\n" + NOT_RECORDED
@@ -195,6 +198,7 @@ def _supabase_cli(ev: Evidence) -> str:
             + table(["Step", "Exit", "Seconds", "Verdict"], rows) + "\n\n" + "\n\n".join(outputs))
 
 
+@section("describe")
 def _describe(ev: Evidence) -> str:
     if not ev.describe:
         return "## `\\d+` (psql)\n\n" + NOT_RECORDED
@@ -207,6 +211,7 @@ def _describe(ev: Evidence) -> str:
             + code(ev.describe.output) + comments)
 
 
+@section("privileges")
 def _privileges(ev: Evidence) -> str:
     if not ev.privileges:
         return "## Role x privilege matrix\n\n" + NOT_RECORDED
@@ -233,6 +238,7 @@ def _privileges(ev: Evidence) -> str:
     return "\n".join(out)
 
 
+@section("plans")
 def _plans(ev: Evidence) -> str:
     if not ev.plans:
         return "## Query plans\n\n" + NOT_RECORDED
@@ -242,6 +248,7 @@ def _plans(ev: Evidence) -> str:
     return "\n".join(out)
 
 
+@section("latency")
 def _latency(ev: Evidence) -> str:
     lat = ev.latency
     if not lat:
@@ -254,6 +261,7 @@ def _latency(ev: Evidence) -> str:
             + "\n\n" + code(histogram) + f"\n\n![Dedup lookup latency histogram]({LATENCY_CHART})")
 
 
+@section("reliability")
 def _reliability(ev: Evidence) -> str:
     if not ev.reliability:
         return ""
@@ -265,6 +273,7 @@ def _reliability(ev: Evidence) -> str:
     return "\n".join(out)
 
 
+@section("bad_inputs")
 def _bad_inputs(ev: Evidence) -> str:
     if not ev.bad_inputs:
         return ""
@@ -274,6 +283,7 @@ def _bad_inputs(ev: Evidence) -> str:
                 ["Case", "Role", "Expected SQLSTATE", "Got", "Verdict"], rows)))
 
 
+@section("pgtap")
 def _pgtap(ev: Evidence) -> str:
     if not ev.pgtap:
         return "## pgTAP\n\n" + NOT_RECORDED
@@ -284,6 +294,7 @@ def _pgtap(ev: Evidence) -> str:
             + table(["File", "Mode", "Planned", "Ran", "Passed", "Failed", "Failures"], rows))
 
 
+@section("linter")
 def _linter(ev: Evidence) -> str:
     if not ev.linter:
         return ""
@@ -293,6 +304,7 @@ def _linter(ev: Evidence) -> str:
             + "\n\n`rls_enabled_no_policy` (INFO) is intended: the table is internal.")
 
 
+@section("static")
 def _static(ev: Evidence) -> str:
     if not ev.static:
         return ""
@@ -302,6 +314,7 @@ def _static(ev: Evidence) -> str:
     return "\n".join(out)
 
 
+@section("standin")
 def _standin(ev: Evidence) -> str:
     if not ev.standin:
         return ""
@@ -312,6 +325,7 @@ def _standin(ev: Evidence) -> str:
               "default privileges, Tier 0) come from the stand-in (`certlog/standin/sql/`).")
 
 
+@section("tests")
 def _failures(ev: Evidence) -> str:
     failing = [t for t in ev.tests if t.outcome not in ("passed",)]
     if not failing:

@@ -152,9 +152,8 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print) -> 
     threshold = comparison.threshold_of(fail)
     commit, name = resolve(ref)
     out = settings.report_dir / "bench"
-    rig = Harness(settings, say=lambda message: say(f"certlog bench: {message}", flush=True))
+    rig = Harness.open(settings, lambda message: say(f"certlog bench: {message}", flush=True))
     try:
-        rig.open(None)
         base_migrations = extract(commit, rig.scratch.path / "base")
         same = _sql_files(base_migrations) == _sql_files(settings.migrations_dir)
         say(f"certlog bench: this tree's migrations against {name} ({commit[:12]}), threshold +{threshold:.0%}",

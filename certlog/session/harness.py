@@ -36,7 +36,7 @@ class ProvidedServer:
     provenance: Provenance
     base: str | None = None  # a base database built by the runner (its seed plan in `data`)
     data: seed.SeedPlan | None = None
-    lazy: bool = False  # templates built when first needed, legacy-mode tests first (see session.run_session)
+    lazy: bool = False  # templates built when first needed, legacy-mode tests first (the plugin's ordering)
     cron_template: str | None = None
     docker_env: Callable[[], dict[str, str]] | None = None  # the runner's Docker API, started once for its sessions
 
@@ -46,6 +46,7 @@ class ProvidedSettings:
     """The session's settings, handed in by a runner instead of read from the environment."""
 
     settings: Settings
+    first: tuple[str, ...] = ()  # node-id prefixes to run before the rest (the tests that must catch a mutant)
 
 
 def provided(config, kind: type):
@@ -70,40 +71,51 @@ def available_extensions(server: Server) -> set[str]:
 
 @dataclass
 class Harness:
+    """Made whole by `Harness.open` (a server, its stand-in roles, the run's databases and scratch directory);
+    `close` removes everything it started."""
+
     settings: Settings
     say: Callable[[str], None]
-    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
-    server: Server | None = None
-    provenance: Provenance | None = None
-    workspace: Workspace | None = None
-    scratch: TempDir | None = None
-    on_template: Callable[[build.PreparedTemplate], None] = lambda template: None
-    lazy: bool = False  # build each template when a test first needs it (the mutation runs), else all at once
+    server: Server
+    provenance: Provenance
+    workspace: Workspace
+    scratch: TempDir
+    stack: contextlib.ExitStack
+    provided: ProvidedServer | None = None  # a runner's server (its base database, laziness and Docker API too)
     cron_template: str | None = None  # every database is cloned from it, so has pg_cron (standin.cron)
-    provided_docker: Callable[[], dict[str, str]] | None = None
+    on_template: Callable[[build.PreparedTemplate], None] = lambda template: None
+    _cli: SupabaseCli | None = None
     _docker: dict[str, str] | None = None
-    _docker_lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def open(self, provided: ProvidedServer | None) -> Server:
-        if provided is not None:
-            self.server, self.provenance = provided.server, provided.provenance
-            self.cron_template = provided.cron_template
-            self.provided_docker = provided.docker_env
-            if provided.base is not None:
-                self.__dict__.update(base=provided.base, data=provided.data)  # the cached properties, given
-            self.lazy = provided.lazy
-        else:
-            self.say(f"starting PostgreSQL (backend: {self.settings.backend})")
-            self.server = self.stack.enter_context(start_server(self.settings))
-            self.provenance = standin.install_roles(self.server)
-            if self.server.kind == "external":  # leave it as it was found
-                self.stack.callback(standin.remove_supplied, self.server, self.provenance)
-            self.cron_template = cron.prepare(self.server, self.provenance)
-        self.scratch = TempDir("run")
-        self.stack.callback(self.scratch.remove)
-        self.workspace = Workspace(self.server)
-        self.stack.callback(self.workspace.close)
-        return self.server
+    @classmethod
+    def open(cls, settings: Settings, say: Callable[[str], None], provided: ProvidedServer | None = None, *,
+             on_template: Callable[[build.PreparedTemplate], None] = lambda template: None) -> Harness:
+        """The server (started here, or a runner's), the run's scratch directory and databases."""
+        stack = contextlib.ExitStack()
+        try:
+            if provided is not None:
+                server, provenance, cron_template = provided.server, provided.provenance, provided.cron_template
+            else:
+                say(f"starting PostgreSQL (backend: {settings.backend})")
+                server = stack.enter_context(start_server(settings))
+                provenance = standin.install_roles(server)
+                if server.kind == "external":  # leave it as it was found
+                    stack.callback(standin.remove_supplied, server, provenance)
+                cron_template = cron.prepare(server, provenance)
+            scratch = TempDir("run")
+            stack.callback(scratch.remove)
+            workspace = Workspace(server)
+            stack.callback(workspace.close)
+        except BaseException:
+            stack.close()
+            raise
+        return cls(settings, say, server, provenance, workspace, scratch, stack, provided, cron_template, on_template)
+
+    @property
+    def lazy(self) -> bool:
+        """Templates built when a test first needs them (the mutation runs), else all at once."""
+        return self.provided is not None and self.provided.lazy
 
     def close(self) -> None:
         self.stack.close()
@@ -117,24 +129,35 @@ class Harness:
     def docker(self) -> dict[str, str]:
         """A Docker API (DOCKER_HOST and Testcontainers' settings) for the CLI's `test db` container: started on
         first use, once per harness (a runner's sessions share the runner's), ended with it."""
-        with self._docker_lock:
+        with self._lock:
             if self._docker is None:
-                self._docker = (self.provided_docker() if self.provided_docker
-                                else self.stack.enter_context(docker_api()))
+                given = self.provided.docker_env if self.provided else None
+                self._docker = given() if given else self.stack.enter_context(docker_api())
             return self._docker
 
-    @cached_property
+    @property
     def cli(self) -> SupabaseCli:
-        cli = SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
-        self.stack.callback(cli.stop)  # a command still running when the session ends is ended first
-        return cli
+        with self._lock:
+            if self._cli is None:
+                self._cli = SupabaseCli(self.settings.supabase_cli, self.server, self.scratch.path)
+                self.stack.callback(self._cli.stop)  # a command still running when the session ends is ended first
+            return self._cli
+
+    def stop_cli(self) -> None:
+        """End the CLI's commands still running (an interrupted session), if the CLI was ever used."""
+        if self._cli is not None:
+            self._cli.stop()
 
     @cached_property
     def data(self) -> seed.SeedPlan:
+        if self.provided is not None and self.provided.data is not None:
+            return self.provided.data
         return seed.plan(self.settings.seed_rows, self.settings.seed)
 
     @cached_property
     def base(self) -> str:
+        if self.provided is not None and self.provided.base is not None:
+            return self.provided.base
         self.say("building the base database (Supabase stand-in, Tier 0, seeded people)")
         return build.build_base(self.workspace, self.provenance, self.data, template=self.cron_template)
 

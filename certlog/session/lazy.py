@@ -45,9 +45,6 @@ class Lazy(Mapping):
     def __len__(self) -> int:
         return len(self._keys)
 
-    def made(self) -> dict:
-        return dict(self._values)
-
     def prefetch(self) -> None:
         """Make every missing value now, in parallel (each is mostly waiting on the server or a CLI)."""
         missing = [k for k in self._keys if k not in self._values]

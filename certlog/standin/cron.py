@@ -69,7 +69,7 @@ def run_jobs_now(server: Server, template: str, jobname: str) -> Iterator[str]:
     """A clone of `template` under the name pg_cron serves, with job `jobname` due at once: its schedule set
     to @reboot, which pg_cron runs when the server starts, and the server restarted. Everything else about
     the job (command, role) is the migration's. Yields the database; the empty one comes back after."""
-    if server.restart is None:
+    if not server.can_restart:
         raise RuntimeError(f"the {server.kind} backend cannot restart its server to start pg_cron's scheduler")
     staging, idle = f"{CRON_DATABASE}_staging", f"{CRON_DATABASE}_idle"
     ids = {name: sql.Identifier(name) for name in (staging, CRON_DATABASE, idle)}
