@@ -54,7 +54,8 @@ SETTINGS = (
     Setting("CERTLOG_CACHE", "~/.cache/certlog", "where `make setup` keeps, per machine, the npm packages (one entry "
             "per package-lock.json), tox itself (one per set of pins) and tox's environments (one set per uv.lock "
             "and tox.ini)"),
-    Setting("CERTLOG_NIGHTS", "31", "nights in the month-of-cron-runs simulation (`certlog simulate` takes more)"),
+    Setting("CERTLOG_NIGHTS", "365", "nights of the cron-run simulation, from 2024-01-01 (`certlog simulate` takes "
+            "more or fewer)"),
 )
 KNOWN = {s.name for s in SETTINGS}
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -76,7 +77,7 @@ class Settings:
     report_dir: Path = ROOT / "reports"
     supabase_cli: Path = ROOT / "node_modules" / ".bin" / "supabase"
     deno: Path = ROOT / "node_modules" / ".bin" / "deno"
-    nights: int = 31
+    nights: int = 365
     given: frozenset[str] = field(default_factory=frozenset)  # the settings the user set explicitly
 
     @classmethod

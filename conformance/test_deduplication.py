@@ -1,7 +1,8 @@
-"""AC-3, TEST-4, IMPL-1: duplicates are impossible; the cron job's retry returns cleanly."""
+"""AC-3, TEST-4, IMPL-1, RULE-3: duplicates are impossible; the cron job's retry, and a later night's run of the
+same notification, return cleanly and store nothing more."""
 
 import json
-from datetime import date
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -9,13 +10,11 @@ import pytest
 from certlog.cronjob import calls as cron
 from certlog.standin.postgrest import postgrest_session
 
-TODAY = date(2026, 11, 25)
 
-
-def _cron_insert(conn, sample, scheduled_on=TODAY, notification_type="expiry_warning_7d"):
-    """The Edge Function's upsert of one notification; the keys it stored."""
+def _cron_insert(conn, sample, notification_type="expiry_warning_7d", *, expires_on=None):
+    """The Edge Function's upsert of one notification of the sample's certification; the keys it stored."""
     return cron.upsert(conn, [cron.Notification(sample["certification_id"], notification_type,
-                                                sample["recipient_id"], scheduled_on)])
+                                                sample["recipient_id"], expires_on or sample["expires_on"])])
 
 
 @pytest.mark.requirement("AC-3")
@@ -43,13 +42,36 @@ def test_cron_retry_as_service_role_inserts_once_then_returns_cleanly(server, fr
     assert (len(first), second, stored) == (1, [], 1)
 
 
-@pytest.mark.requirement("IMPL-1")
-def test_the_next_scheduled_day_is_a_new_notification(postgrest, sample):
+@pytest.mark.requirement("IMPL-1", "RULE-3")
+def test_a_later_nights_run_of_the_same_notification_makes_the_same_key(postgrest, sample):
+    """The key is made from the notification's due day: tonight's run, its retry and tomorrow's (a late send after
+    a missed night, or an overlapping run) all make one key, so one row."""
+    tonight = cron.Notification(sample["certification_id"], "expiry_warning_7d", sample["recipient_id"],
+                                sample["expires_on"])
     with postgrest.request("service_role") as conn:
-        today = _cron_insert(conn, sample, TODAY)
-        retry = _cron_insert(conn, sample, TODAY)
-        tomorrow = _cron_insert(conn, sample, date(2026, 11, 26))
-    assert (len(today), len(retry), len(tomorrow)) == (1, 0, 1)
+        stored = cron.upsert(conn, [tonight])
+        retry = cron.upsert(conn, [tonight])
+        tomorrow = cron.upsert(conn, [tonight])  # the same cycle, the same due day, whatever night it runs
+    assert (stored, retry, tomorrow) == ([tonight.key], [], [])
+
+
+@pytest.mark.requirement("RULE-2", "RULE-3")
+def test_a_corrected_expiry_date_sends_nothing_again_and_a_renewal_sends_anew(postgrest, sample):
+    """Its expiry corrected 3 days later: another due day, another key, the same cycle: the database skips it.
+    Renewed a year later: a new cycle, a new notification."""
+    def move(conn, days: int):
+        expires_on = sample["expires_on"] + timedelta(days=days)
+        conn.execute("update public.peer_mentor_certifications set expires_on = %s where id = %s",
+                     (expires_on, sample["certification_id"]))
+        return _cron_insert(conn, sample, expires_on=expires_on)
+
+    with postgrest.request("service_role") as conn:
+        first = _cron_insert(conn, sample)
+        corrected = move(conn, 3)
+        renewed = move(conn, 365)
+        rows = conn.execute("select count(*) from public.cert_notification_log where certification_id = %s "
+                            "and notification_type = 'expiry_warning_7d'", (sample["certification_id"],)).fetchone()[0]
+    assert (len(first), corrected, len(renewed), rows) == (1, [], 1, 2)
 
 
 @pytest.mark.requirement("AC-3", "TEST-4")

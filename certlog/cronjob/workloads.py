@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from certlog.cronjob import calls
 from certlog.database import queries
@@ -41,7 +41,7 @@ def _cycle(values: list) -> Callable[[], object]:
 
 
 def _dedup_hits(conn) -> dict:
-    return {"next": _cycle([r["idempotency_key"] for r in calls.seeded(conn, SAMPLE)]),
+    return {"next": _cycle([n.key for n in calls.seeded(conn, SAMPLE)]),
             "sql": queries.text("dedup_lookup")}
 
 
@@ -56,8 +56,8 @@ def _lookup(conn, state: dict, _args) -> list:
 
 
 def _composite(conn) -> dict:
-    pairs = [{"certification_id": r["certification_id"], "notification_type": r["notification_type"]}
-             for r in calls.seeded(conn, SAMPLE)]
+    pairs = [{"certification_id": n.certification_id, "notification_type": n.notification_type}
+             for n in calls.seeded(conn, SAMPLE)]
     return {"next": _cycle(pairs), "sql": queries.text("composite_lookup")}
 
 
@@ -67,28 +67,23 @@ def _composite_run(conn, state: dict, _args) -> list:
 
 def _upsert_state(new_share: float) -> Callable[[object], dict]:
     def prepare(conn) -> dict:
-        seeded = calls.seeded(conn, 2 * UPSERT_BATCH)
-        days = (date(2027, 1, 1) + timedelta(days=i) for i in itertools.count())
-        return {"seeded": seeded, "days": days, "new": int(UPSERT_BATCH * new_share)}
+        new = int(UPSERT_BATCH * new_share)
+        return {"replays": calls.seeded(conn, UPSERT_BATCH - new), "fresh": calls.not_yet_logged(conn, new),
+                "new": new}
     return prepare
 
 
 def _upsert_body(conn, state: dict) -> str:
-    """UPSERT_BATCH notifications: `new` of them for a day not used before, the rest replays of seeded ones."""
-    seeded, new = state["seeded"], state["new"]
-    day = next(state["days"])
-    replays = [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], r["scheduled_on"])
-               for r in seeded[:UPSERT_BATCH - new]]
-    fresh = [calls.Notification(r["certification_id"], r["notification_type"], r["recipient_id"], day)
-             for r in seeded[UPSERT_BATCH:UPSERT_BATCH + new]]
-    return calls.upsert_body(replays + fresh)
+    """UPSERT_BATCH notifications: `new` of them not logged yet in their cycle, the rest replays of seeded ones
+    (each round is rolled back, so every round's new ones are new)."""
+    return calls.upsert_body(state["replays"] + state["fresh"])
 
 
 def _batch_check(conn) -> dict:
     seeded = calls.seeded(conn, CHECK_PAIRS)
-    pairs = [(r["certification_id"], r["notification_type"]) for r in seeded]
-    pairs += [(uuid.UUID(int=i, version=4), "expired") for i in range(CHECK_PAIRS - len(seeded))]
-    return {"body": {"body": calls.already_sent_body(pairs)}, "sent": len(seeded),
+    unseen = [calls.Notification(uuid.UUID(int=i, version=4), "expired", uuid.UUID(int=i, version=4), date(2027, 1, 1))
+              for i in range(CHECK_PAIRS - len(seeded))]
+    return {"body": {"body": calls.already_sent_body(seeded + unseen)}, "sent": len(seeded),
             "sql": queries.text("postgrest_rpc_already_sent")}
 
 

@@ -23,7 +23,7 @@ from functools import cached_property
 from faker import Faker
 
 from certlog.model.keys import canonical_key
-from certlog.model.schedule import SCHEDULE
+from certlog.model.rule import SCHEDULE
 
 REFERENCE_DAY = date(2026, 11, 1)
 CERTIFICATION_TYPES = ("peer_mentor_basic", "peer_mentor_advanced", "first_aid", "safeguarding")

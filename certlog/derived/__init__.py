@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from certlog.derived import pgtap, readme, tox
-from certlog.model import contract, keys
+from certlog.model import contract, keys, rule
 from certlog.paths import ROOT
 
 README = ROOT / "README.md"
@@ -19,5 +19,6 @@ def expected() -> dict[Path, str]:
     return {pgtap.STRUCTURE_FILE: pgtap.render(contract.load()),
             pgtap.VECTORS_FILE: pgtap.render_vectors(contract.load(), keys.vectors()),
             pgtap.CRON_FILE: pgtap.render_cron(contract.load()),
+            pgtap.RULE_VECTORS_FILE: pgtap.render_rule_vectors(contract.load(), rule.vectors()),
             README: readme.regenerate(README.read_text()),
             TOX: tox.regenerate(TOX.read_text())}

@@ -185,6 +185,13 @@ def _triggers(w: _Writer) -> None:
         w.add(f"is({shape}, {q(expected)}", ids, f"{trigger.name} fires {expected}")
 
 
+def _rule(w: _Writer) -> None:
+    w.section("The notification schedule")
+    for kind in w.c.notification_types:
+        w.add(f"is(public.cert_notification_days_before({q(kind.name)}), {kind.days_before}", w.c.rule.requirements,
+              f"{kind.name} is due {kind.days_before} days before expiry")
+
+
 def _documentation(w: _Writer) -> None:
     c, rel = w.c, w.rel
     w.section("Documentation")
@@ -195,7 +202,7 @@ def _documentation(w: _Writer) -> None:
               f"the comment on {c.documented_column} states {mention}")
 
 
-SECTIONS = (_table, _columns, _keys, _indexes, _security, _functions, _triggers, _documentation)
+SECTIONS = (_table, _columns, _keys, _indexes, _security, _functions, _triggers, _rule, _documentation)
 
 
 def render(contract: Contract) -> str:
@@ -265,6 +272,64 @@ def render_cron(contract: Contract) -> str:
         "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, not this file.",
         "begin;",
         f"select plan({len(lines)});",
+        "",
+    ]
+    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])
+
+
+RULE_VECTORS_FILE = PGTAP_TESTS / "cert_notification_log_rule_vectors.sql"
+VECTOR_MENTOR, VECTOR_CHAPTER = "bbbbbbbb-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"
+
+
+def _logged_rows(vectors: list[dict[str, str]]) -> list[str]:
+    rows = []
+    for v in vectors:
+        for item in filter(None, v["logged"].split(";")):
+            kind, _, at = item.partition("@")
+            rows.append(f"  ({q(v['certification_id'])}, {q(kind)}, {q(at)}, {q(VECTOR_MENTOR)}, "
+                        f"public.cert_notification_idempotency_key({q(v['certification_id'])}, {q(kind)}, "
+                        f"(timestamptz {q(at)} at time zone 'UTC')::date))")
+    return rows
+
+
+def render_rule_vectors(contract: Contract, vectors: list[dict[str, str]]) -> str:
+    """The pgTAP test of the database's notification rule against the shared rule vectors: each vector's
+    certification and log rows are made in the transaction, then the rule, the key of the due notification and the
+    batch check's answer for the vector's cycle are asserted."""
+    lines = []
+    for v in vectors:
+        cert, e, d, due = q(v["certification_id"]), v["expires_on"], v["scheduled_on"], v["due"]
+        expected = f"{q(due)}::text" if due else "null::text"
+        lines.append(f"select is(public.cert_notification_due(date {q(e)}, date {q(d)}), {expected}, "
+                     f"{_desc(contract.proves['rule_vectors'], v['case'] + ': the notification due')});")
+        if not due:
+            continue
+        key = (f"public.cert_notification_idempotency_key({cert}, {q(due)}, "
+               f"date {q(e)} - public.cert_notification_days_before({q(due)}))")
+        lines.append(f"select is({key}, {q(v['key'])}, "
+                     f"{_desc(contract.proves['rule_vectors'], v['case'] + ': its key, of its due day')});")
+        sent = (f"exists(select 1 from public.cert_notifications_already_sent(array[{cert}]::uuid[], "
+                f"array[{q(due)}]::text[], array[{q(e)}]::date[]))")
+        lines.append(f"select is({sent}, {v['already_sent']}, "
+                     f"{_desc(contract.proves['cycle_vectors'], v['case'] + ': already sent in this cycle')});")
+    certifications = [f"  ({q(v['certification_id'])}, {q(VECTOR_MENTOR)}, {q(VECTOR_CHAPTER)}, 'first_aid', "
+                      f"date {q(v['expires_on'])} - 730, {q(v['expires_on'])})" for v in vectors]
+    header = [
+        "-- The database's notification rule (public.cert_notification_due, the key of the due day, the batch check",
+        "-- per cycle) against the shared rule vectors, which the Edge Function's code (deno test) and the suite's",
+        "-- Python twin are checked against too.",
+        "-- GENERATED from certlog/data/notification_rule_vectors.csv by `certlog contract --write`.",
+        "begin;",
+        f"select plan({len(lines)});",
+        "",
+        "insert into public.users (id, email, full_name, role, chapter_id) values",
+        f"  ({q(VECTOR_MENTOR)}, 'pgtap.rule@example.org', 'pgTAP Rule', 'peer_mentor', {q(VECTOR_CHAPTER)});",
+        "insert into public.peer_mentor_certifications",
+        "  (id, peer_mentor_id, chapter_id, certification_type, issued_on, expires_on) values",
+        ",\n".join(certifications) + ";",
+        "insert into public.cert_notification_log",
+        "  (certification_id, notification_type, sent_at, recipient_id, idempotency_key) values",
+        ",\n".join(_logged_rows(vectors)) + ";",
         "",
     ]
     return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])

@@ -52,6 +52,13 @@ class NotificationType:
 
 
 @dataclass(frozen=True)
+class Rule:
+    correction_days: int  # an expiry date moved by at most this many days stays in its cycle
+    expired_catch_up_days: int  # `expired` is sent from the expiry day until this many days after it
+    requirements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Index:
     name: str
     columns: tuple[str, ...]
@@ -112,6 +119,7 @@ class Contract:
     unique: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (columns, requirements)
     checks: tuple[Check, ...]
     notification_types: tuple[NotificationType, ...]
+    rule: Rule
     indexes: tuple[Index, ...]
     privileges: dict[str, tuple[str, ...]]
     privilege_requirements: tuple[str, ...]
@@ -170,6 +178,7 @@ def load() -> Contract:
         unique=tuple((_t(u["columns"]), _t(u["requirements"])) for u in raw["unique"]),
         checks=tuple(checks),
         notification_types=types,
+        rule=Rule(**{**raw["rule"], "requirements": _t(raw["rule"]["requirements"])}),
         indexes=tuple(Index(i["name"], _t(i["columns"]), i["method"], i["unique"], i["purpose"],
                             _t(i["requirements"])) for i in raw["index"]),
         privileges={role: _t(privileges.get(role)) for role in API_ROLES},

@@ -1,4 +1,4 @@
-"""`certlog simulate [--nights N]`: nights of the cron job under faults, on its own (the suite runs 31)."""
+"""`certlog simulate [--nights N]`: nights of the cron job under faults, on its own (the suite runs CERTLOG_NIGHTS)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ def main(settings: Settings, *, nights: int | None, say=print) -> int:
         raise UsageError(f"--nights {nights}: at least one night")
     rig = Harness.open(settings, lambda message: say(f"certlog: {message}", flush=True))
     try:
-        dbname = rig.clone("simulation")
-        figures, problems = simulation.run(rig.server, dbname, nights=nights, seed=settings.seed,
+        dbname = rig.clone("simulation", seeded=False)
+        tally, problems = simulation.run(rig.server, dbname, nights=nights, seed=settings.seed,
                                            can_restart=rig.server.can_restart,
                                            say=lambda message: say(f"certlog simulate: {message}", flush=True))
     finally:
         rig.close()
-    width = max(len(name) for name in dataclasses.asdict(figures))
-    say("\n".join(f"{name.replace('_', ' '):<{width}}  {value}" for name, value in dataclasses.asdict(figures).items()))
+    width = max(len(name) for name in dataclasses.asdict(tally))
+    say("\n".join(f"{name.replace('_', ' '):<{width}}  {value}" for name, value in dataclasses.asdict(tally).items()))
     found = {name: keys for name, keys in problems.items() if keys}
     for name, keys in found.items():
         say(f"FAIL {name}: {', '.join(keys)}")

@@ -57,10 +57,12 @@ def _inspect(harness, cli: SupabaseCli) -> CliRun:
         conn.execute("analyze public.cert_notification_log")  # a clone starts with no row counts of its own
     with postgrest_session(server, database) as api, api.request("service_role") as conn:
         seeded = cron.seeded(conn, WORKLOAD)
-        for row in seeded:
-            conn.execute(queries.text("dedup_lookup"), {"key": row["idempotency_key"]}, prepare=True).fetchall()
-            conn.execute(queries.text("composite_lookup"), row, prepare=True).fetchall()
-        cron.already_sent(conn, [(r["certification_id"], r["notification_type"]) for r in seeded])
+        for n in seeded:
+            conn.execute(queries.text("dedup_lookup"), {"key": n.key}, prepare=True).fetchall()
+            conn.execute(queries.text("composite_lookup"), {"certification_id": n.certification_id,
+                                                           "notification_type": n.notification_type},
+                         prepare=True).fetchall()
+        cron.already_sent(conn, seeded)
         conn.execute("select pg_stat_force_next_flush()")
     return cli.inspect_report(database)
 

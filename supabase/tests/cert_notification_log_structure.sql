@@ -3,7 +3,7 @@
 -- Runs under `supabase test db` (pg_prove) on any Supabase project with the migrations applied.
 -- Each description starts with the requirement ids (certlog/data/requirements.toml) it proves.
 begin;
-select plan(93);
+select plan(146);
 
 -- The table and its owner
 select has_table('public', 'cert_notification_log', 'AC-1: table public.cert_notification_log exists');
@@ -76,15 +76,60 @@ select is((select proconfig from pg_proc where oid = to_regprocedure('public.cer
 select function_privs_are('public', 'cert_notification_idempotency_key', array['uuid', 'text', 'date']::name[], 'anon', array[]::text[], 'IMPL-1, SEC-3: anon cannot execute cert_notification_idempotency_key(uuid, text, date)');
 select function_privs_are('public', 'cert_notification_idempotency_key', array['uuid', 'text', 'date']::name[], 'authenticated', array[]::text[], 'IMPL-1, SEC-3: authenticated cannot execute cert_notification_idempotency_key(uuid, text, date)');
 select function_privs_are('public', 'cert_notification_idempotency_key', array['uuid', 'text', 'date']::name[], 'service_role', array['EXECUTE']::text[], 'IMPL-1, SEC-3: service_role can execute cert_notification_idempotency_key(uuid, text, date)');
-select has_function('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'PERF-2, SEC-1: cert_notifications_already_sent(uuid[], text[]) exists');
-select function_returns('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'setof integer', 'PERF-2, SEC-1: cert_notifications_already_sent(uuid[], text[]) returns setof integer');
-select function_lang_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'sql', 'PERF-2, SEC-1: cert_notifications_already_sent(uuid[], text[]) is written in sql');
-select volatility_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'stable', 'PERF-2, SEC-1: cert_notifications_already_sent(uuid[], text[]) is stable');
-select isnt_definer('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'PERF-2, SEC-1: cert_notifications_already_sent(uuid[], text[]) is SECURITY INVOKER');
+select has_function('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'PERF-2, SEC-1, RULE-2: cert_notifications_already_sent(uuid[], text[], date[]) exists');
+select function_returns('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'setof integer', 'PERF-2, SEC-1, RULE-2: cert_notifications_already_sent(uuid[], text[], date[]) returns setof integer');
+select function_lang_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'sql', 'PERF-2, SEC-1, RULE-2: cert_notifications_already_sent(uuid[], text[], date[]) is written in sql');
+select volatility_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'stable', 'PERF-2, SEC-1, RULE-2: cert_notifications_already_sent(uuid[], text[], date[]) is stable');
+select isnt_definer('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'PERF-2, SEC-1, RULE-2: cert_notifications_already_sent(uuid[], text[], date[]) is SECURITY INVOKER');
+select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notifications_already_sent(uuid[],text[],date[])')), array['search_path=""'], 'PLAT-2: cert_notifications_already_sent(uuid[], text[], date[]) pins an empty search_path');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'anon', array[]::text[], 'PERF-2, SEC-1, RULE-2: anon cannot execute cert_notifications_already_sent(uuid[], text[], date[])');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'authenticated', array[]::text[], 'PERF-2, SEC-1, RULE-2: authenticated cannot execute cert_notifications_already_sent(uuid[], text[], date[])');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]', 'date[]']::name[], 'service_role', array['EXECUTE']::text[], 'PERF-2, SEC-1, RULE-2: service_role can execute cert_notifications_already_sent(uuid[], text[], date[])');
+select has_function('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'PLAT-4: cert_notifications_already_sent(uuid[], text[]) exists');
+select function_returns('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'setof integer', 'PLAT-4: cert_notifications_already_sent(uuid[], text[]) returns setof integer');
+select function_lang_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'plpgsql', 'PLAT-4: cert_notifications_already_sent(uuid[], text[]) is written in plpgsql');
+select volatility_is('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'stable', 'PLAT-4: cert_notifications_already_sent(uuid[], text[]) is stable');
+select isnt_definer('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'PLAT-4: cert_notifications_already_sent(uuid[], text[]) is SECURITY INVOKER');
 select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notifications_already_sent(uuid[],text[])')), array['search_path=""'], 'PLAT-2: cert_notifications_already_sent(uuid[], text[]) pins an empty search_path');
-select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'anon', array[]::text[], 'PERF-2, SEC-1: anon cannot execute cert_notifications_already_sent(uuid[], text[])');
-select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'authenticated', array[]::text[], 'PERF-2, SEC-1: authenticated cannot execute cert_notifications_already_sent(uuid[], text[])');
-select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'service_role', array['EXECUTE']::text[], 'PERF-2, SEC-1: service_role can execute cert_notifications_already_sent(uuid[], text[])');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'anon', array[]::text[], 'PLAT-4: anon cannot execute cert_notifications_already_sent(uuid[], text[])');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'authenticated', array[]::text[], 'PLAT-4: authenticated cannot execute cert_notifications_already_sent(uuid[], text[])');
+select function_privs_are('public', 'cert_notifications_already_sent', array['uuid[]', 'text[]']::name[], 'service_role', array['EXECUTE']::text[], 'PLAT-4: service_role can execute cert_notifications_already_sent(uuid[], text[])');
+select has_function('public', 'cert_notification_days_before', array['text']::name[], 'RULE-1: cert_notification_days_before(text) exists');
+select function_returns('public', 'cert_notification_days_before', array['text']::name[], 'integer', 'RULE-1: cert_notification_days_before(text) returns integer');
+select function_lang_is('public', 'cert_notification_days_before', array['text']::name[], 'sql', 'RULE-1: cert_notification_days_before(text) is written in sql');
+select volatility_is('public', 'cert_notification_days_before', array['text']::name[], 'immutable', 'RULE-1: cert_notification_days_before(text) is immutable');
+select isnt_definer('public', 'cert_notification_days_before', array['text']::name[], 'RULE-1: cert_notification_days_before(text) is SECURITY INVOKER');
+select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notification_days_before(text)')), array['search_path=""'], 'PLAT-2: cert_notification_days_before(text) pins an empty search_path');
+select function_privs_are('public', 'cert_notification_days_before', array['text']::name[], 'anon', array[]::text[], 'RULE-1: anon cannot execute cert_notification_days_before(text)');
+select function_privs_are('public', 'cert_notification_days_before', array['text']::name[], 'authenticated', array[]::text[], 'RULE-1: authenticated cannot execute cert_notification_days_before(text)');
+select function_privs_are('public', 'cert_notification_days_before', array['text']::name[], 'service_role', array['EXECUTE']::text[], 'RULE-1: service_role can execute cert_notification_days_before(text)');
+select has_function('public', 'cert_notification_due', array['date', 'date']::name[], 'RULE-1: cert_notification_due(date, date) exists');
+select function_returns('public', 'cert_notification_due', array['date', 'date']::name[], 'text', 'RULE-1: cert_notification_due(date, date) returns text');
+select function_lang_is('public', 'cert_notification_due', array['date', 'date']::name[], 'sql', 'RULE-1: cert_notification_due(date, date) is written in sql');
+select volatility_is('public', 'cert_notification_due', array['date', 'date']::name[], 'immutable', 'RULE-1: cert_notification_due(date, date) is immutable');
+select isnt_definer('public', 'cert_notification_due', array['date', 'date']::name[], 'RULE-1: cert_notification_due(date, date) is SECURITY INVOKER');
+select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notification_due(date,date)')), array['search_path=""'], 'PLAT-2: cert_notification_due(date, date) pins an empty search_path');
+select function_privs_are('public', 'cert_notification_due', array['date', 'date']::name[], 'anon', array[]::text[], 'RULE-1: anon cannot execute cert_notification_due(date, date)');
+select function_privs_are('public', 'cert_notification_due', array['date', 'date']::name[], 'authenticated', array[]::text[], 'RULE-1: authenticated cannot execute cert_notification_due(date, date)');
+select function_privs_are('public', 'cert_notification_due', array['date', 'date']::name[], 'service_role', array['EXECUTE']::text[], 'RULE-1: service_role can execute cert_notification_due(date, date)');
+select has_function('public', 'cert_notification_counts_from', array['text']::name[], 'RULE-2: cert_notification_counts_from(text) exists');
+select function_returns('public', 'cert_notification_counts_from', array['text']::name[], 'integer', 'RULE-2: cert_notification_counts_from(text) returns integer');
+select function_lang_is('public', 'cert_notification_counts_from', array['text']::name[], 'sql', 'RULE-2: cert_notification_counts_from(text) is written in sql');
+select volatility_is('public', 'cert_notification_counts_from', array['text']::name[], 'immutable', 'RULE-2: cert_notification_counts_from(text) is immutable');
+select isnt_definer('public', 'cert_notification_counts_from', array['text']::name[], 'RULE-2: cert_notification_counts_from(text) is SECURITY INVOKER');
+select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notification_counts_from(text)')), array['search_path=""'], 'PLAT-2: cert_notification_counts_from(text) pins an empty search_path');
+select function_privs_are('public', 'cert_notification_counts_from', array['text']::name[], 'anon', array[]::text[], 'RULE-2: anon cannot execute cert_notification_counts_from(text)');
+select function_privs_are('public', 'cert_notification_counts_from', array['text']::name[], 'authenticated', array[]::text[], 'RULE-2: authenticated cannot execute cert_notification_counts_from(text)');
+select function_privs_are('public', 'cert_notification_counts_from', array['text']::name[], 'service_role', array['EXECUTE']::text[], 'RULE-2: service_role can execute cert_notification_counts_from(text)');
+select has_function('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'RULE-3: cert_notification_log_once_per_cycle() exists');
+select function_returns('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'trigger', 'RULE-3: cert_notification_log_once_per_cycle() returns trigger');
+select function_lang_is('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'plpgsql', 'RULE-3: cert_notification_log_once_per_cycle() is written in plpgsql');
+select volatility_is('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'volatile', 'RULE-3: cert_notification_log_once_per_cycle() is volatile');
+select is_definer('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'RULE-3: cert_notification_log_once_per_cycle() is SECURITY DEFINER');
+select is((select proconfig from pg_proc where oid = to_regprocedure('public.cert_notification_log_once_per_cycle()')), array['search_path=""'], 'PLAT-2: cert_notification_log_once_per_cycle() pins an empty search_path');
+select function_privs_are('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'anon', array[]::text[], 'RULE-3: anon cannot execute cert_notification_log_once_per_cycle()');
+select function_privs_are('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'authenticated', array[]::text[], 'RULE-3: authenticated cannot execute cert_notification_log_once_per_cycle()');
+select function_privs_are('public', 'cert_notification_log_once_per_cycle', array[]::name[], 'service_role', array[]::text[], 'RULE-3: service_role cannot execute cert_notification_log_once_per_cycle()');
 select has_function('public', 'purge_cert_notification_log', array['interval']::name[], 'IMPL-3, PLAT-2: purge_cert_notification_log(interval) exists');
 select function_returns('public', 'purge_cert_notification_log', array['interval']::name[], 'bigint', 'IMPL-3, PLAT-2: purge_cert_notification_log(interval) returns bigint');
 select function_lang_is('public', 'purge_cert_notification_log', array['interval']::name[], 'plpgsql', 'IMPL-3, PLAT-2: purge_cert_notification_log(interval) is written in plpgsql');
@@ -108,11 +153,21 @@ select function_privs_are('public', 'cert_notification_log_refuse_update', array
 select has_trigger('public', 'cert_notification_log', 'cert_notification_log_refuse_update', 'IMPL-2: trigger cert_notification_log_refuse_update exists');
 select trigger_is('public', 'cert_notification_log', 'cert_notification_log_refuse_update', 'public', 'cert_notification_log_refuse_update', 'IMPL-2: cert_notification_log_refuse_update runs cert_notification_log_refuse_update()');
 select is((select concat_ws(' ', case when g.tgtype & 2 = 2 then 'before' when g.tgtype & 64 = 64 then 'instead of' else 'after' end, array_to_string(array_remove(array[case when g.tgtype & 4 = 4 then 'insert' end, case when g.tgtype & 8 = 8 then 'delete' end, case when g.tgtype & 16 = 16 then 'update' end, case when g.tgtype & 32 = 32 then 'truncate' end], null), ' or '), 'for each', case when g.tgtype & 1 = 1 then 'row' else 'statement' end) from pg_trigger g where g.tgrelid = 'public.cert_notification_log'::regclass and g.tgname = 'cert_notification_log_refuse_update'), 'before update for each statement', 'IMPL-2: cert_notification_log_refuse_update fires before update for each statement');
+select has_trigger('public', 'cert_notification_log', 'cert_notification_log_once_per_cycle', 'RULE-3: trigger cert_notification_log_once_per_cycle exists');
+select trigger_is('public', 'cert_notification_log', 'cert_notification_log_once_per_cycle', 'public', 'cert_notification_log_once_per_cycle', 'RULE-3: cert_notification_log_once_per_cycle runs cert_notification_log_once_per_cycle()');
+select is((select concat_ws(' ', case when g.tgtype & 2 = 2 then 'before' when g.tgtype & 64 = 64 then 'instead of' else 'after' end, array_to_string(array_remove(array[case when g.tgtype & 4 = 4 then 'insert' end, case when g.tgtype & 8 = 8 then 'delete' end, case when g.tgtype & 16 = 16 then 'update' end, case when g.tgtype & 32 = 32 then 'truncate' end], null), ' or '), 'for each', case when g.tgtype & 1 = 1 then 'row' else 'statement' end) from pg_trigger g where g.tgrelid = 'public.cert_notification_log'::regclass and g.tgname = 'cert_notification_log_once_per_cycle'), 'before insert for each row', 'RULE-3: cert_notification_log_once_per_cycle fires before insert for each row');
+
+-- The notification schedule
+select is(public.cert_notification_days_before('expiry_warning_90d'), 90, 'RULE-1: expiry_warning_90d is due 90 days before expiry');
+select is(public.cert_notification_days_before('expiry_warning_30d'), 30, 'RULE-1: expiry_warning_30d is due 30 days before expiry');
+select is(public.cert_notification_days_before('expiry_warning_7d'), 7, 'RULE-1: expiry_warning_7d is due 7 days before expiry');
+select is(public.cert_notification_days_before('expired'), 0, 'RULE-1: expired is due 0 days before expiry');
 
 -- Documentation
 select ok(strpos(coalesce(col_description('public.cert_notification_log'::regclass, (select attnum from pg_attribute where attrelid = 'public.cert_notification_log'::regclass and attname = 'idempotency_key')), ''), 'SHA-256') > 0, 'AC-4: the comment on idempotency_key states SHA-256');
 select ok(strpos(coalesce(col_description('public.cert_notification_log'::regclass, (select attnum from pg_attribute where attrelid = 'public.cert_notification_log'::regclass and attname = 'idempotency_key')), ''), '{certification_id}|{notification_type}|{YYYY-MM-DD}') > 0, 'AC-4: the comment on idempotency_key states {certification_id}|{notification_type}|{YYYY-MM-DD}');
 select ok(strpos(coalesce(col_description('public.cert_notification_log'::regclass, (select attnum from pg_attribute where attrelid = 'public.cert_notification_log'::regclass and attname = 'idempotency_key')), ''), 'scheduled run date') > 0, 'AC-4: the comment on idempotency_key states scheduled run date');
+select ok(strpos(coalesce(col_description('public.cert_notification_log'::regclass, (select attnum from pg_attribute where attrelid = 'public.cert_notification_log'::regclass and attname = 'idempotency_key')), ''), 'the day it is due in its cycle') > 0, 'AC-4: the comment on idempotency_key states the day it is due in its cycle');
 
 select * from finish();
 rollback;

@@ -1,11 +1,15 @@
 /**
- * The certification-expiry cron job's side of the cert_notification_log contract: the idempotency
- * key, the rows it logs, and its two calls through supabase-js with the service-role key.
+ * The certification-expiry cron job's side of the cert_notification_log contract: the notification
+ * rule, the idempotency key, the rows it logs, and its two calls through supabase-js with the
+ * service-role key.
  *
- * Each night the job (1) asks which of tonight's due (certification, type) pairs were already sent,
- * in one RPC for the whole batch, (2) logs the others with an upsert that skips known keys, and
- * (3) sends exactly the notifications whose key the upsert returned. A retry the same night
- * computes the same keys, so nothing is sent twice; the next scheduled day makes new keys.
+ * Each night the job reads the certifications within the rule's reach and (1) finds, by the rule,
+ * the one notification due for each, (2) asks which were already sent in their cycle (the
+ * certification's current expiry date), in one RPC for the whole batch, (3) logs the others with
+ * an upsert that skips known keys, and (4) sends exactly the notifications whose key the upsert
+ * returned. The key is made from the notification's due day in its cycle, so a retry, and any later
+ * night's run that sends it late, makes the same key; the database keeps one row per
+ * certification, type and cycle whatever the key.
  */
 
 /** The notification types and when each is due: days before the certification's expiry date. */
@@ -18,6 +22,17 @@ export const SCHEDULE = {
 
 export type NotificationType = keyof typeof SCHEDULE;
 export const NOTIFICATION_TYPES = Object.keys(SCHEDULE) as NotificationType[];
+
+/** The rule's two numbers (certlog/data/contract.toml, [rule]). */
+export const RULE = {
+  /** An expiry date moved by at most this many days is a correction within its cycle, not a renewal. */
+  correction_days: 14,
+  /** `expired` is sent from the expiry day until this many days after it. */
+  expired_catch_up_days: 30,
+} as const;
+
+/** The types from the most urgent (expired) to the least (the 90-day warning). */
+const URGENT_FIRST = [...NOTIFICATION_TYPES].sort((a, b) => SCHEDULE[a] - SCHEDULE[b]);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -44,8 +59,9 @@ function checkDay(day: string): string {
 
 /**
  * The idempotency key: lowercase hex SHA-256 of '{certification_id}|{notification_type}|{YYYY-MM-DD}',
- * the date being the scheduled run date in UTC (a Date is turned into its UTC calendar date).
- * Deterministic and free of PII: only an id, a type and a date go in.
+ * the date being the notification's scheduled run date in UTC: its due day in its cycle (`dueOn`);
+ * a Date is turned into its UTC calendar date. Deterministic and free of PII: only an id, a type and
+ * a date go in.
  */
 export async function idempotencyKey(
   certificationId: string,
@@ -60,15 +76,29 @@ export async function idempotencyKey(
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Which notification, if any, a certification expiring on `expiresOn` is due on `scheduledOn`. */
+/**
+ * The notification due on `scheduledOn` for a certification expiring on `expiresOn`: the most urgent
+ * one whose day has come (a missed one is sent late, unless a more urgent one is due by then),
+ * `expired` until the catch-up after expiry ends; null before the first warning and after that.
+ * Whether it was already sent in its cycle is the batch check's to say.
+ */
 export function dueNotification(expiresOn: string, scheduledOn: string): NotificationType | null {
-  return NOTIFICATION_TYPES.find((type) => addDays(expiresOn, -SCHEDULE[type]) === scheduledOn) ?? null;
+  checkDay(scheduledOn);
+  if (scheduledOn > addDays(expiresOn, RULE.expired_catch_up_days)) return null;
+  return URGENT_FIRST.find((type) => scheduledOn >= addDays(expiresOn, -SCHEDULE[type])) ?? null;
+}
+
+/** The day a notification is due in the cycle that expires on `expiresOn`: the date of its key. */
+export function dueOn(expiresOn: string, notificationType: NotificationType): string {
+  return addDays(expiresOn, -SCHEDULE[notificationType]);
 }
 
 export interface Due {
   certificationId: string;
   notificationType: NotificationType;
   recipientId: string;
+  /** The certification's current expiry date, YYYY-MM-DD: the notification's cycle. */
+  expiresOn: string;
 }
 
 /** A row of cert_notification_log as the job sends it (id and sent_at are the database's defaults). */
@@ -80,15 +110,19 @@ export interface NotificationRow {
 }
 
 /**
- * The rows to log for tonight's due notifications, sorted by key: overlapping runs then take their
- * key locks in the same order and cannot deadlock one another.
+ * The rows to log for tonight's due notifications, each keyed by its due day, sorted by key: overlapping
+ * runs then take their key locks in the same order and cannot deadlock one another.
  */
-export async function notificationRows(due: Due[], scheduledOn: string | Date): Promise<NotificationRow[]> {
+export async function notificationRows(due: Due[]): Promise<NotificationRow[]> {
   const rows = await Promise.all(due.map(async (d) => ({
     certification_id: d.certificationId.toLowerCase(),
     notification_type: d.notificationType,
     recipient_id: d.recipientId.toLowerCase(),
-    idempotency_key: await idempotencyKey(d.certificationId, d.notificationType, scheduledOn),
+    idempotency_key: await idempotencyKey(
+      d.certificationId,
+      d.notificationType,
+      dueOn(d.expiresOn, d.notificationType),
+    ),
   })));
   return rows.sort((a, b) =>
     a.idempotency_key < b.idempotency_key ? -1 : a.idempotency_key > b.idempotency_key ? 1 : 0
@@ -107,7 +141,7 @@ interface Result<T> {
 export interface CronClient {
   rpc(
     fn: "cert_notifications_already_sent",
-    args: { certification_ids: string[]; notification_types: string[] },
+    args: { certification_ids: string[]; notification_types: string[]; expires_on: string[] },
   ): PromiseLike<Result<number[]>>;
   from(table: "cert_notification_log"): {
     upsert(
@@ -117,11 +151,15 @@ export interface CronClient {
   };
 }
 
-/** 0-based indexes of the pairs already sent: one RPC (POST /rest/v1/rpc/cert_notifications_already_sent). */
+/**
+ * 0-based indexes of the notifications already sent in their cycle: one RPC for the whole batch
+ * (POST /rest/v1/rpc/cert_notifications_already_sent), each with its certification's expiry date.
+ */
 export async function alreadySent(client: CronClient, due: Due[]): Promise<Set<number>> {
   const { data, error } = await client.rpc("cert_notifications_already_sent", {
     certification_ids: due.map((d) => d.certificationId),
     notification_types: due.map((d) => d.notificationType),
+    expires_on: due.map((d) => checkDay(d.expiresOn)),
   });
   if (error) throw new Error(`cert_notifications_already_sent: ${error.message}`);
   return new Set((data ?? []).map((position) => position - 1));

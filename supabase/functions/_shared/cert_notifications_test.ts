@@ -5,6 +5,7 @@ import {
   alreadySent,
   type CronClient,
   dueNotification,
+  dueOn,
   idempotencyKey,
   logNotifications,
   NOTIFICATION_TYPES,
@@ -15,6 +16,7 @@ import {
 } from "./cert_notifications.ts";
 
 const VECTORS = new URL("../../../certlog/data/idempotency_key_vectors.csv", import.meta.url);
+const RULE_VECTORS = new URL("../../../certlog/data/notification_rule_vectors.csv", import.meta.url);
 
 function equal(actual: unknown, expected: unknown, what: string): void {
   const [a, e] = [JSON.stringify(actual), JSON.stringify(expected)];
@@ -31,11 +33,13 @@ async function throwsRange(call: () => unknown, what: string): Promise<void> {
   throw new Error(`${what}: no RangeError`);
 }
 
-async function vectors(): Promise<Record<string, string>[]> {
-  const [header, ...lines] = (await Deno.readTextFile(VECTORS)).trim().split("\n");
+async function csv(file: URL): Promise<Record<string, string>[]> {
+  const [header, ...lines] = (await Deno.readTextFile(file)).trim().split("\n");
   const names = header.split(",");
   return lines.map((line) => Object.fromEntries(line.split(",").map((value, i) => [names[i], value])));
 }
+
+const vectors = () => csv(VECTORS);
 
 Deno.test("the key of every shared vector, from its scheduled date", async () => {
   for (const v of await vectors()) {
@@ -79,13 +83,20 @@ Deno.test("calendar arithmetic in UTC: leap days and the ends of years", () => {
   equal(addDays("2028-05-29", -90), "2028-02-29", "90 days before lands on a leap day");
 });
 
-Deno.test("which notification is due on a day", () => {
-  equal(dueNotification("2027-03-01", "2026-12-01"), "expiry_warning_90d", "90 days before");
-  equal(dueNotification("2027-03-01", "2027-01-30"), "expiry_warning_30d", "30 days before");
-  equal(dueNotification("2027-03-01", "2027-02-22"), "expiry_warning_7d", "7 days before");
-  equal(dueNotification("2027-03-01", "2027-03-01"), "expired", "the day itself");
-  equal(dueNotification("2027-03-01", "2027-02-28"), null, "a day with nothing due");
+Deno.test("the rule of every shared rule vector: the notification due, its due day, its key", async () => {
+  for (const v of await csv(RULE_VECTORS)) {
+    const due = dueNotification(v.expires_on, v.scheduled_on);
+    equal(due ?? "", v.due, `${v.case}: the notification due`);
+    if (due === null) continue;
+    equal(dueOn(v.expires_on, due), v.due_on, `${v.case}: its due day`);
+    equal(await idempotencyKey(v.certification_id, due, dueOn(v.expires_on, due)), v.key, `${v.case}: its key`);
+  }
+});
+
+Deno.test("the types, most urgent last; a bad date is refused", async () => {
   equal(NOTIFICATION_TYPES, ["expiry_warning_90d", "expiry_warning_30d", "expiry_warning_7d", "expired"], "types");
+  await throwsRange(() => dueNotification("2027-03-01", "2027-02-30"), "30 February");
+  await throwsRange(() => dueNotification("2027-13-01", "2027-02-01"), "month 13");
 });
 
 Deno.test("the rows the job sends are sorted by key, ids lower-cased", async () => {
@@ -93,8 +104,9 @@ Deno.test("the rows the job sends are sorted by key, ids lower-cased", async () 
     certificationId: `3F0C2B1E-6A4D-4C8E-9B7A-2D5E8F1A0C9${i}`,
     notificationType: type,
     recipientId: "A81BC81B-DEAD-4E5D-ABFF-90865D1E13B1",
+    expiresOn: "2027-02-28",
   }));
-  const rows = await notificationRows(due, "2026-11-25");
+  const rows = await notificationRows(due);
   equal(rows.map((r) => r.idempotency_key), rows.map((r) => r.idempotency_key).sort(), "sorted by key");
   equal(
     rows.every((r) => r.certification_id === r.certification_id.toLowerCase() && r.recipient_id.startsWith("a81b")),
@@ -128,15 +140,17 @@ Deno.test("the two calls have the shape PostgREST serves", async () => {
       certificationId: "00000000-0000-0000-0000-000000000001",
       notificationType: "expired" as const,
       recipientId: "00000000-0000-0000-0000-000000000009",
+      expiresOn: "2026-11-25",
     },
     {
       certificationId: "00000000-0000-0000-0000-000000000002",
       notificationType: "expired" as const,
       recipientId: "00000000-0000-0000-0000-000000000009",
+      expiresOn: "2027-11-20",
     },
   ];
   equal([...await alreadySent(client, due)], [1], "positions become 0-based indexes");
-  const rows = await notificationRows(due, "2026-11-25");
+  const rows = await notificationRows(due);
   equal([...await logNotifications(client, rows)], [rows[0].idempotency_key], "the stored keys");
   equal(calls, [
     {
@@ -144,6 +158,7 @@ Deno.test("the two calls have the shape PostgREST serves", async () => {
       args: {
         certification_ids: due.map((d) => d.certificationId),
         notification_types: ["expired", "expired"],
+        expires_on: ["2026-11-25", "2027-11-20"],
       },
     },
     {
