@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from certlog.paths import ROOT
-from certlog.settings import Settings
+from certlog.settings import SHORT_NIGHTS, Settings
 
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
@@ -29,6 +29,7 @@ class GateStep:
     cwd: Path = ROOT
     env: dict[str, str] = field(default_factory=dict)
     extras: tuple[str, ...] = ()  # the pyproject extras its tox environment installs
+    defaults: dict[str, str] = field(default_factory=dict)  # settings of its own, unless the user gave them
 
 
 def steps(settings: Settings) -> list[GateStep]:
@@ -54,7 +55,7 @@ def steps(settings: Settings) -> list[GateStep]:
         GateStep("majors", "the suite on PostgreSQL 16 and 18 (from wheels), saying what those servers lack",
              ((*PY, "certlog", "majors", "16", "18"),), cores=2, extras=("majors",)),
         GateStep("containers", "the suite through Testcontainers, on a podman-served Docker API",
-             ((*PY, "certlog", "test", "-q"),), env=container),
+             ((*PY, "certlog", "test", "-q"),), env=container, defaults={"CERTLOG_NIGHTS": str(SHORT_NIGHTS)}),
         GateStep("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
         GateStep("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "

@@ -7,6 +7,7 @@ name is a UsageError: one line, exit code 2, nothing started.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ PRIVILEGE_MODES = ("legacy", "revoked")
 MINIMUM_MAJOR = 15  # the task's PostgreSQL
 TASK_ROWS = 50_000  # the task's scale: "batch checks across up to 50 000 rows"
 MIN_SEED_ROWS = 1_000
+SHORT_NIGHTS = 60  # the simulation's stretch where the year itself is not what is verified
 MIN_BENCH_ROWS = 2_000  # a benchmark batch replays 1 000 seeded rows and adds 1 000 new ones
 
 
@@ -54,7 +56,8 @@ SETTINGS = (
     Setting("CERTLOG_CACHE", "~/.cache/certlog", "where `make setup` keeps, per machine, the npm packages (one entry "
             "per package-lock.json), tox itself (one per set of pins) and tox's environments (one set per uv.lock "
             "and tox.ini)"),
-    Setting("CERTLOG_NIGHTS", "365", "nights of the cron-run simulation, from 2024-01-01 (`certlog simulate` takes "
+    Setting("CERTLOG_NIGHTS", "365", "nights of the cron-run simulation, from 2024-01-01; the sessions that verify "
+            f"another backend or major, or a mutant, run {SHORT_NIGHTS} unless this is set (`certlog simulate` takes "
             "more or fewer)"),
 )
 KNOWN = {s.name for s in SETTINGS}
@@ -139,6 +142,11 @@ class Settings:
             nights=_int(raw, "CERTLOG_NIGHTS", minimum=1),
             given=frozenset(given),
         )
+
+    def shorter_year(self) -> Settings:
+        """These settings for a session that verifies something else than the year (another backend or major, a
+        mutant): a shorter stretch of nights, unless CERTLOG_NIGHTS was given."""
+        return self if "CERTLOG_NIGHTS" in self.given else dataclasses.replace(self, nights=SHORT_NIGHTS)
 
     def environment(self) -> dict[str, str]:
         """These settings as CERTLOG_* variables, for a child process that must see exactly them."""

@@ -28,6 +28,18 @@ def test_a_second_row_with_the_same_key_raises_unique_violation(superuser, sampl
     assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_key"
 
 
+@pytest.mark.requirement("AC-3")
+def test_the_same_notification_inserted_twice_raises_unique_violation(superuser, sample):
+    """Not skipped silently: the row of one cycle kept by the database is the one with the other key."""
+    with pytest.raises(psycopg.errors.UniqueViolation) as caught:
+        superuser.execute(
+            "insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
+            "idempotency_key) values (%s, %s, %s, %s)",
+            (sample["certification_id"], sample["notification_type"], sample["recipient_id"],
+             sample["idempotency_key"]))
+    assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_key"
+
+
 @pytest.mark.requirement("TEST-4", "IMPL-1", "SEC-2")
 def test_cron_retry_as_service_role_inserts_once_then_returns_cleanly(server, fresh_db, sample):
     with postgrest_session(server, fresh_db) as api:

@@ -98,6 +98,7 @@ def due(conn, day: date) -> list[Notification]:
 
 
 def not_yet_logged(conn, limit: int) -> list[Notification]:
-    """Notifications of the current cycles with no row yet, in a stable pseudo-random order."""
+    """Notifications whose type their certification has no row of yet (new in any cycle), in a stable
+    pseudo-random order."""
     return [Notification.of(row) for row in queries.rows(conn, "unsent_notifications",
                                                          {"limit": limit, "types": list(rule.DAYS_BEFORE)})]

@@ -40,7 +40,8 @@ class _Running:
 
 
 def _start(step: GateStep, commands: list[tuple[str, ...]], log: Path, settings: Settings) -> subprocess.Popen:
-    env = {**settings.environment(), **step.env, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    defaults = {name: value for name, value in step.defaults.items() if name not in settings.given}
+    env = {**settings.environment(), **defaults, **step.env, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
     with log.open("a") as out:
         out.write(f"$ {' '.join(commands[0])}\n")
     return subprocess.Popen(commands[0], cwd=step.cwd, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,

@@ -84,7 +84,7 @@ def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> Ma
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     version = subprocess.run([f"{bindir}/postgres", "--version"], capture_output=True, text=True).stdout.strip()
-    local = dataclasses.replace(settings, backend="embedded", pg_major=major, pg_bindir=Path(bindir),
+    local = dataclasses.replace(settings.shorter_year(), backend="embedded", pg_major=major, pg_bindir=Path(bindir),
                                 report_dir=scratch / f"pg{major}" / "reports")
     rig = Harness.open(local, lambda message: None)
     try:

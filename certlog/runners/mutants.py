@@ -5,7 +5,8 @@ suite in-process once per mutant: templates built from the mutated migrations, t
 tests, stopping at the first failure (the suite has caught it). The unmutated migrations
 (the control) run the whole suite and must pass, or no kill counts. Mutants marked
 `pgtap = true` must also be caught by the pgTAP suite on its own: the pytest pgTAP run and
-`supabase test db` (pg_prove) run first and must both fail.
+`supabase test db` (pg_prove) run first and must both fail. Mutants marked `upgrade_only = true` must break
+only the upgrade path: they run the whole suite, and only the upgrade chain's tests may fail.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CATALOGUE = ROOT / "mutants" / "catalogue.toml"
 PGTAP_GROUP = ("conformance/test_pgtap_suite.py::test_pgtap_file_passes_every_assertion",
                "conformance/test_supabase_cli.py::test_supabase_test_db_passes_supabase_tests_unchanged")
 CLI_TEST_DB = PGTAP_GROUP[1]
+UPGRADE_CHAIN = "conformance/test_upgrade_chain.py"
 
 
 class StaleMutant(CertlogError):
@@ -40,6 +42,7 @@ class Mutant:
     breaks: str
     edits: list[dict]
     pgtap: bool = False  # the pgTAP suite alone (pytest's pgTAP run, and pg_prove through the CLI) must catch it
+    upgrade_only: bool = False  # only the upgrade chain may catch it: a fresh apply passes everything else
     file: str = TABLE_MIGRATION  # which migration the edits apply to (a glob)
 
     def apply(self, name: str, text: str) -> tuple[str, str]:
@@ -83,7 +86,8 @@ class Outcome:
     exit_code: int
     caught_by: list[str]
     seconds: float
-    pgtap_alone: str = ""  # for pgtap mutants: whether the pytest pgTAP run and supabase test db failed
+    pgtap_alone: str = ""  # for pgtap mutants: whether the pytest pgTAP run and supabase test db failed; for
+    # upgrade-only ones, what else failed
     passed: int = 0
     skipped: int = 0
     message: str = ""  # what the first failing test said
@@ -115,13 +119,15 @@ def _start_worker(settings: Settings) -> None:
 def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
     from certlog.plugin.inprocess import run_session
 
-    settings = dataclasses.replace(_worker["settings"], migrations_dir=migrations, report_dir=reports)
+    settings = dataclasses.replace(_worker["settings"].shorter_year(), migrations_dir=migrations, report_dir=reports)
     control = mutant.id == CONTROL.id
+    whole = control or mutant.upgrade_only  # every test runs: nothing stops at the first failure
     args = ["-m", "not repository"]
-    if not control and not mutant.pgtap:
+    if not whole and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
-    outcome = run_session(settings, _worker["provided"], "mutants", extra=tuple(args), stop_after_first=not control,
-                          first=PGTAP_GROUP if mutant.pgtap else ())
+    first = PGTAP_GROUP if mutant.pgtap else (UPGRADE_CHAIN,) if mutant.upgrade_only else ()
+    outcome = run_session(settings, _worker["provided"], "mutants", extra=tuple(args), stop_after_first=not whole,
+                          first=first)
     stopped = " ".join(line for line in outcome.stopped.splitlines() if line.strip() and "[Y/n]" not in line)
     caught_by = outcome.failed or ([f"the session stopped: {stopped[:300]}"] if stopped else [])
     killed = outcome.exit_code != 0
@@ -132,6 +138,10 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
         alone = (f"pytest pgTAP run {'failed' if pytest_pgtap else 'PASSED'}; "
                  f"supabase test db {'failed' if cli_test_db else 'PASSED'}")
         killed = killed and pytest_pgtap and cli_test_db
+    if mutant.upgrade_only:
+        elsewhere = [n for n in caught_by if not n.startswith(UPGRADE_CHAIN)]
+        alone = "only the upgrade chain failed" if not elsewhere else f"a fresh apply FAILED too: {elsewhere[:2]}"
+        killed = killed and bool(caught_by) and not elsewhere
     return Outcome(mutant.id, mutant.breaks, killed, outcome.exit_code, caught_by, outcome.seconds, alone,
                    outcome.passed, outcome.skipped, outcome.first_message, outcome.skip_reasons)
 
@@ -173,7 +183,7 @@ def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
              + ("**passes**" if not control.killed else "**FAILS**: " + ", ".join(control.caught_by[:5])),
              *(["", *(f"- skipped in the control: {reason}" for reason in control.skip_reasons)]
                if control.skip_reasons else []),
-             "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | pgTAP alone | Seconds |",
+             "", "| Mutant | Breaks | Verdict | Caught by (first failing tests) | Alone (pgTAP; upgrade) | Seconds |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:
         caught = "<br>".join(f"`{n}`" for n in o.caught_by[:3])
