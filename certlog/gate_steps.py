@@ -58,8 +58,9 @@ def steps(settings: Settings) -> list[GateStep]:
              ((*PY, "certlog", "test", "-q"),), env=container, defaults={"CERTLOG_NIGHTS": str(SHORT_NIGHTS)}),
         GateStep("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
-        GateStep("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the month "
-                      "of cron runs), and in the same session every benchmark of `bench/` once, untimed (a smoke run)",
+        GateStep("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the upgrade "
+                          "chain, a simulated year of cron runs), and in the same session every benchmark of `bench/` "
+                          "once, untimed (a smoke run)",
              ((*PY, "certlog", "test", "-q", "-o", f"addopts={SUITE_ADDOPTS}", "--benchmark-disable", "bench"),)),
         GateStep("harness", "the tool itself: every bad setting, interrupts and kills leave nothing, the README's "
                         "claims", ((*PY, "pytest", "-p", "no:cacheprovider", "-q", "harness"),), extras=("lint",)),
