@@ -9,8 +9,9 @@ answer for each certification's current cycle; and the result must pass the pgTA
 
 import json
 import shutil
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -21,12 +22,9 @@ from certlog.database import connections as databases
 from certlog.database import pgtap, queries
 from certlog.derived.pgtap import STRUCTURE_FILE
 from certlog.model.evidence import Measurements
-from certlog.paths import MIGRATIONS, migration_files
+from certlog.paths import migration_files
 from certlog.session import templates as build
 from certlog.standin.postgrest import postgrest_session
-
-PREFIXES = range(1, len(migration_files(MIGRATIONS)))
-
 
 NIGHT = date(2026, 11, 25)  # a night of the previous Edge Function, among the seeded certifications' expiries
 
@@ -44,62 +42,78 @@ def _previous_batch_check(conn, batch):
     return conn.execute(queries.text("postgrest_rpc_already_sent_before_cycles"), {"body": body}).fetchone()[0]
 
 
-@pytest.fixture
-def chain_db(harness, server):
-    """The Supabase stand-in, Tier 0 and its people (the base database), never migrated."""
-    name = harness.workspace.create(f"chain_{uuid.uuid4().hex[:8]}", template=harness.base)
-    standin.set_privilege_mode(server, name, "legacy")
-    try:
-        yield name
-    finally:
-        harness.workspace.drop(name)
-
-
-@pytest.mark.requirement("PLAT-4")
-@pytest.mark.parametrize("prefix", PREFIXES, ids=lambda k: f"{k}-of-{len(PREFIXES) + 1}")
-def test_each_migration_applies_on_top_of_the_landed_ones_with_their_rows(harness, server, settings, chain_db,
-                                                                          supabase_cli, tmp_path, prefix, evidence):
+def _chain(harness, server, settings, cli, scratch: Path, prefix: int) -> tuple[dict, list[str]]:
+    """One prefix: pushed, written to, the rest pushed on top; its figures and what went wrong."""
     files = migration_files(settings.migrations_dir)
-    landed = tmp_path / "landed"
+    landed = scratch / f"landed_{prefix}"
     landed.mkdir()
     for path in files[:prefix]:
         shutil.copy2(path, landed / path.name)
-    build.push(supabase_cli, chain_db, landed)
-
-    with postgrest_session(server, chain_db) as api:
-        with api.request("service_role", commit=True) as conn:  # the previous Edge Function's night
-            batch = _that_night(conn)
-            assert _previous_batch_check(conn, batch) == []
-            assert len(cron.upsert(conn, batch)) == len(batch) > 20
-        renewed = batch[0]
-        with databases.connect(server, chain_db, autocommit=True) as admin:  # a renewal, after its notification
+    db = harness.workspace.create(f"chain_{prefix}", template=harness.base)
+    try:
+        standin.set_privilege_mode(server, db, "legacy")
+        build.push(cli, db, landed)
+        with postgrest_session(server, db) as api:
+            with api.request("service_role", commit=True) as conn:  # the previous Edge Function's night
+                batch = _that_night(conn)
+                answered_before = _previous_batch_check(conn, batch)
+                stored_before = cron.upsert(conn, batch)
+            renewed = batch[0]
+        with databases.connect(server, db, autocommit=True) as admin:  # a renewal, after its notification
             admin.execute("update public.peer_mentor_certifications set expires_on = expires_on + 365 where id = %s",
                           (renewed.certification_id,))
             before = build.fingerprint(admin)
+        upgrade = build.push(cli, db, settings.migrations_dir)
+        with databases.connect(server, db, autocommit=True) as admin:
+            after = build.fingerprint(admin)
+        history = build.migration_history(server, db)
+        refused = None
+        with postgrest_session(server, db) as api:
+            try:
+                with api.request("service_role") as conn:
+                    _previous_batch_check(conn, batch)
+            except psycopg.errors.FeatureNotSupported as exc:
+                refused = exc
+            with api.request("service_role") as conn:
+                later = cron.not_yet_logged(conn, 10)
+                stored_later = cron.upsert(conn, later)
+                renewal = cron.Notification(renewed.certification_id, renewed.notification_type,
+                                            renewed.recipient_id, renewed.expires_on + timedelta(days=365))
+                answered = cron.already_sent(conn, [*batch[1:], renewal])
+        pgtap.ensure_extension(server, db)
+        structure = pgtap.run_file(server, db, STRUCTURE_FILE)
+    finally:
+        harness.workspace.drop(db)
+    wrong = []
+    if not (answered_before == [] and len(stored_before) == len(batch) > 20):
+        wrong.append(f"the previous version's night: {len(stored_before)} of {len(batch)} stored")
+    if not (upgrade.ok and len(history) == len(files)):
+        wrong.append(f"the rest did not apply on top: {upgrade.output[-300:]}")
+    if not (before == after and after.rows == len(batch)):
+        wrong.append(f"rows changed by the upgrade: {before} -> {after}")
+    if refused is None or "expires_on" not in (refused.diag.message_hint or ""):
+        wrong.append("the previous batch check was not refused with 0A000 and a hint naming expires_on")
+    if len(stored_later) != len(later) or len(later) != 10:
+        wrong.append(f"the previous upsert stored {len(stored_later)} of {len(later)} new notifications")
+    if answered != list(range(len(batch) - 1)):
+        wrong.append("the batch check does not answer each notification for its cycle after the upgrade")
+    if not (structure.complete and structure.failed == 0):
+        wrong.append(f"the structure test fails: {[r.description for r in structure.results if not r.ok][:3]}")
+    figures = {"landed": prefix, "pushed on top": len(files) - prefix, "rows before": before.rows,
+               "rows after": after.rows, "checksum": "unchanged" if before == after else "CHANGED",
+               "previous batch check": f"refused, {refused.sqlstate}" if refused else "ANSWERED",
+               "structure assertions passed": structure.passed}
+    return figures, wrong
 
-    upgrade = build.push(supabase_cli, chain_db, settings.migrations_dir)
-    with databases.connect(server, chain_db, autocommit=True) as admin:
-        after = build.fingerprint(admin)
-        history = [h["name"] for h in build.migration_history(server, chain_db)]
-    with postgrest_session(server, chain_db) as api:
-        with api.request("service_role") as conn, pytest.raises(psycopg.errors.FeatureNotSupported) as refused:
-            _previous_batch_check(conn, batch)
-        with api.request("service_role") as conn:
-            later = cron.not_yet_logged(conn, 10)
-            stored_by_previous_upsert = cron.upsert(conn, later)
-            renewal = cron.Notification(renewed.certification_id, renewed.notification_type, renewed.recipient_id,
-                                        renewed.expires_on + timedelta(days=365))
-            answered = cron.already_sent(conn, [*batch[1:], renewal])
-    pgtap.ensure_extension(server, chain_db)
-    structure = pgtap.run_file(server, chain_db, STRUCTURE_FILE)
-    evidence.put(Measurements(title=f"Migrations {prefix + 1}-{len(files)} pushed onto {prefix} landed, with rows",
-                              figures={"rows before": before.rows, "rows after": after.rows,
-                                       "checksum": "unchanged" if before == after else "CHANGED",
-                                       "previous batch check": f"refused, {refused.value.sqlstate}",
-                                       "structure assertions passed": structure.passed}))
-    assert upgrade.ok and len(history) == len(files), upgrade.output
-    assert before == after and after.rows == len(batch)
-    assert "expires_on" in (refused.value.diag.message_hint or "")
-    assert len(stored_by_previous_upsert) == len(later) == 10
-    assert answered == list(range(len(batch) - 1))  # the batch, each in its cycle; not the renewal's new cycle
-    assert structure.complete and structure.failed == 0, [r.description for r in structure.results if not r.ok]
+
+@pytest.mark.requirement("PLAT-4")
+def test_each_migration_applies_on_top_of_the_landed_ones_with_their_rows(harness, server, settings, supabase_cli,
+                                                                          tmp_path, evidence):
+    """Every prefix of the migrations (the landed ones), side by side: each on a database of its own."""
+    prefixes = range(1, len(migration_files(settings.migrations_dir)))
+    with ThreadPoolExecutor(max_workers=len(prefixes) or 1) as pool:
+        chains = list(pool.map(lambda k: _chain(harness, server, settings, supabase_cli, tmp_path, k), prefixes))
+    for figures, _ in chains:
+        evidence.put(Measurements(title=f"{figures['pushed on top']} migration(s) pushed onto {figures['landed']} "
+                                        "landed, with rows", figures=figures))
+    assert prefixes and {k: wrong for k, (_, wrong) in zip(prefixes, chains, strict=True) if wrong} == {}

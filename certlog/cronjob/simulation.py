@@ -43,10 +43,10 @@ from certlog.standin.postgrest import PostgrestSession
 
 FIRST_NIGHT = date(2024, 1, 1)
 RUN_AT, PURGE_AT = clock(2, 0), clock(3, 17)  # the job's schedule; the purge's (the migration's cron job)
-INITIAL_CERTIFICATIONS = 1_500
+INITIAL_CERTIFICATIONS = 1_000
 WORKERS = 2
 BATCH = 50
-NEW_PER_NIGHT = 4
+NEW_PER_NIGHT = 3
 RENEWALS_PER_PHASE = 1  # before the night's run, and after it
 CORRECTIONS_PER_PHASE = 1
 DELETIONS_PER_NIGHT = 1
@@ -54,7 +54,7 @@ USER_DELETIONS_PER_NIGHT = 1
 MISSED_STRETCHES = 6  # of one to three nights in a row
 DELAYED_RUNS = 10  # nights whose run is delayed to overlap the next night's
 RESTARTS = 2
-KILL_CHANCE = 0.4
+KILL_CHANCE = 0.2
 PURGE_BESIDE_CHANCE = 0.1  # the purge runs while the night's runs still do
 MAX_ATTEMPTS = 20
 NEW_CERTIFICATIONS = (range(1, 7), range(8, 30), range(31, 90), range(91, 400), range(-20, 0), range(-200, -30))

@@ -85,18 +85,20 @@ EARLY = ("schema/", "conformance/test_pgtap_suite.py")  # quick checks of what t
 def pytest_collection_modifyitems(config, items):
     """The tests a runner wants first (the ones that must catch its mutant); then the quick catalog checks, those
     that need no seeded rows first of all (the rows are loaded meanwhile, and a mutation run they catch never loads
-    them); tests that need the server to themselves last (the background work then overlaps every other test). A
+    them), then the tests of the requirements a mutant says it breaks; tests that need the server to themselves
+    last (the background work then overlaps every other test). A
     lazy session (a mutation run, which stops at its first failure) runs the revoked mode's tests after all the
     legacy mode's: it may then never need that template."""
     handed, server = provided(config, ProvidedSettings), provided(config, ProvidedServer)
-    first = handed.first if handed else ()
+    first, suspects = (handed.first, set(handed.suspects)) if handed else ((), set())
     lazy = server is not None and server.lazy
 
     def rank(item) -> tuple:
         early = item.nodeid.startswith(EARLY)
         group = next((i for i, prefix in enumerate(first) if item.nodeid.startswith(prefix)), len(first))
+        suspect = bool(suspects & {r for m in item.iter_markers("requirement") for r in m.args})
         return (lazy and "revoked" in item.nodeid, group, item.get_closest_marker("exclusive") is not None,
-                not early, early and "templates" in item.fixturenames)
+                not early, not suspect, early and "templates" in item.fixturenames)
 
     items.sort(key=rank)
 

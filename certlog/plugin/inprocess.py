@@ -91,11 +91,12 @@ class _Record:
 
 
 def run_session(settings: Settings, provided: ProvidedServer, command: str, *, extra: tuple[str, ...] = (),
-                stop_after_first: bool = False, first: tuple[str, ...] = ()) -> SessionOutcome:
+                stop_after_first: bool = False, first: tuple[str, ...] = (),
+                suspects: tuple[str, ...] = ()) -> SessionOutcome:
     ending, record = _Ending(stop_after_first, first), _Record()
     started = time.perf_counter()
     args = invocation.arguments(command, addopts="--strict-markers", extra=("-p", "no:terminal", *extra))
-    code = invocation.run(args, plugins=[provided, ProvidedSettings(settings, first=first), ending, record])
+    code = invocation.run(args, plugins=[provided, ProvidedSettings(settings, first, suspects), ending, record])
     if ending.interrupted:
         raise KeyboardInterrupt(ending.stopped)
     return SessionOutcome.of(record.evidence or Evidence(), int(code), ending.stopped, time.perf_counter() - started)

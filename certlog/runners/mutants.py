@@ -118,6 +118,7 @@ def _start_worker(settings: Settings) -> None:
 
 def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
     from certlog.plugin.inprocess import run_session
+    from certlog.plugin.record import stated_requirements
 
     settings = dataclasses.replace(_worker["settings"].shorter_year(), migrations_dir=migrations, report_dir=reports)
     control = mutant.id == CONTROL.id
@@ -127,7 +128,7 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
     first = PGTAP_GROUP if mutant.pgtap else (UPGRADE_CHAIN,) if mutant.upgrade_only else ()
     outcome = run_session(settings, _worker["provided"], "mutants", extra=tuple(args), stop_after_first=not whole,
-                          first=first)
+                          first=first, suspects=tuple(stated_requirements(mutant.breaks)))
     stopped = " ".join(line for line in outcome.stopped.splitlines() if line.strip() and "[Y/n]" not in line)
     caught_by = outcome.failed or ([f"the session stopped: {stopped[:300]}"] if stopped else [])
     killed = outcome.exit_code != 0

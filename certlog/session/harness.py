@@ -47,6 +47,7 @@ class ProvidedSettings:
 
     settings: Settings
     first: tuple[str, ...] = ()  # node-id prefixes to run before the rest (the tests that must catch a mutant)
+    suspects: tuple[str, ...] = ()  # requirements a mutant says it breaks: their tests run before the others'
 
 
 def provided(config, kind: type):
