@@ -21,7 +21,7 @@ PRIVILEGE_MODES = ("legacy", "revoked")
 MINIMUM_MAJOR = 15  # the task's PostgreSQL
 TASK_ROWS = 50_000  # the task's scale: "batch checks across up to 50 000 rows"
 MIN_SEED_ROWS = 1_000
-SHORT_NIGHTS = 60  # the simulation's stretch where the year itself is not what is verified
+SHORT_NIGHTS = 40  # the simulation's stretch where the year itself is not what is verified
 MIN_BENCH_ROWS = 2_000  # a benchmark batch replays 1 000 seeded rows and adds 1 000 new ones
 
 

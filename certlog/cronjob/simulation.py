@@ -53,7 +53,7 @@ DELETIONS_PER_NIGHT = 1
 USER_DELETIONS_PER_NIGHT = 1
 MISSED_STRETCHES = 6  # of one to three nights in a row
 DELAYED_RUNS = 10  # nights whose run is delayed to overlap the next night's
-RESTARTS = 2
+RESTARTS = 2  # one in a shorter stretch
 KILL_CHANCE = 0.2
 PURGE_BESIDE_CHANCE = 0.1  # the purge runs while the night's runs still do
 MAX_ATTEMPTS = 20
@@ -212,7 +212,7 @@ def _plan(rng: random.Random, nights: int, can_restart: bool) -> dict[str, set[i
         missed |= set(range(start, start + rng.randint(1, 3)))
     free = [n for n in range(nights - 1) if n not in missed and n + 1 not in missed and n - 1 not in missed]
     delayed = set(rng.sample(free, min(DELAYED_RUNS, len(free))))
-    restarts = set(rng.sample(range(nights), min(RESTARTS, nights))) if can_restart else set()
+    restarts = set(rng.sample(range(nights), min(RESTARTS if nights >= 180 else 1, nights))) if can_restart else set()
     return {"missed": missed, "delayed": delayed, "restarts": restarts}
 
 

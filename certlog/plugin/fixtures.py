@@ -374,14 +374,18 @@ def background(harness, request):
 @pytest.fixture(scope="session", autouse=True)
 def _early_background(request):
     """Starts, as the session starts, the seeded templates and then the CLI steps its collected tests check, where
-    the server has what each needs (a lazy, mutation, session stops at its first failure: it makes each when a
-    test asks for it)."""
-    seeded = any("templates" in item.fixturenames for item in request.session.items)
-    wanted = {m.args[0] for item in request.session.items for m in item.iter_markers("cli_step")}
+    the server has what each needs. A lazy (mutation) session, which stops at its first failure, makes each when a
+    test asks for it, but for the CLI steps of the tests it runs first (the mutant's pgTAP group): those start at
+    once, beside the tests before them."""
+    handed = provided(request.config, ProvidedSettings)
+    items = request.session.items
+    seeded = any("templates" in item.fixturenames for item in items)
+    harness = request.getfixturevalue("harness") if items else None
+    if harness is not None and harness.lazy:
+        first = handed.first if handed else ()
+        items, seeded = [item for item in items if first and item.nodeid.startswith(first)], False
+    wanted = {m.args[0] for item in items for m in item.iter_markers("cli_step")}
     if not (seeded or wanted):
-        return
-    harness = request.getfixturevalue("harness")
-    if harness.lazy:
         return
     if seeded:
         request.getfixturevalue("templates")
