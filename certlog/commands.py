@@ -53,9 +53,14 @@ COMMANDS = (
                                              "with main), interleaved on one server"}),
              Option(("--compare",), {"action": "store_true", "help": "compare with this machine's saved baseline"}),
              Option(("--fail",), {"default": None, "help": "threshold, a percentage, e.g. 25%% (default: 25%%)"}))),
-    Command("mutants", "the suite against every broken migration of mutants/catalogue.toml", "[--only ID ...]",
+    Command("mutants", "the suite against every broken migration of mutants/catalogue.toml; --diagnose runs each "
+            "through the whole suite and tabulates the requirements it turned FAIL against those it declares "
+            "(reports/diagnosis.md: precision, recall)", "[--only ID ...] [--diagnose]",
             (Option(("--only",), {"nargs": "+", "default": None, "metavar": "ID",
-                                  "help": "mutant ids to run (default: all)"}),)),
+                                  "help": "mutant ids to run (default: all)"}),
+             Option(("--diagnose",), {"action": "store_true",
+                                      "help": "run each mutant through the whole suite; tabulate the requirements "
+                                              "it turned FAIL against those it declares"}))),
     Command("majors", "the suite on each PostgreSQL major (default 15, 16 and 18; the gate runs 16 and 18)",
             "[MAJOR ...]", (Option(("majors",), {"nargs": "*", "type": int, "default": [15, 16, 18]}),)),
     Command("simulate", "nights of the cron job under faults (the suite runs CERTLOG_NIGHTS; more here)",

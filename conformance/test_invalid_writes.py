@@ -42,7 +42,13 @@ def test_an_invalid_notification_type_raises_check_violation(superuser, sample, 
 @pytest.mark.requirement("AC-1")
 @pytest.mark.parametrize("value", ["expiry_warning_90d", "expiry_warning_30d", "expiry_warning_7d", "expired"])
 def test_each_of_the_four_notification_types_is_accepted(superuser, sample, value):
-    _insert(superuser, _row(sample, notification_type=value))
+    """On a certification of its own, with no notification yet (one already sent in its cycle would be a duplicate)."""
+    certification = superuser.execute(
+        "insert into public.peer_mentor_certifications (peer_mentor_id, chapter_id, certification_type, issued_on, "
+        "expires_on) select peer_mentor_id, chapter_id, certification_type, issued_on, expires_on "
+        "from public.peer_mentor_certifications where id = %s returning id",
+        (sample["certification_id"],)).fetchone()[0]
+    _insert(superuser, _row(sample, certification_id=certification, notification_type=value))
 
 
 @pytest.mark.requirement("AC-1")

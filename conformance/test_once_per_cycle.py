@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
+import psycopg
 import pytest
 
 from certlog.cronjob import calls as cron
@@ -77,3 +78,13 @@ def test_an_expiry_date_moved_14_days_is_the_same_cycle_and_15_days_a_new_one(se
     with postgrest_session(server, fresh_db) as api, api.request("service_role") as conn:
         again = cron.upsert(conn, [_seven_days(sample, sample["expires_on"] + timedelta(days=moved))])
     assert bool(again) is stored
+
+
+@pytest.mark.requirement("SEC-3", "RULE-3")
+def test_a_malformed_key_for_a_notification_already_sent_is_refused_not_taken_for_a_duplicate(superuser, sample):
+    """The database's check of the key judges it before the cycle's row is looked for."""
+    with pytest.raises(psycopg.errors.CheckViolation):
+        superuser.execute("insert into public.cert_notification_log (certification_id, notification_type, "
+                          "recipient_id, idempotency_key) values (%s, %s, %s, %s)",
+                          (sample["certification_id"], sample["notification_type"], sample["recipient_id"],
+                           sample["idempotency_key"][:63]))

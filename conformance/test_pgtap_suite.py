@@ -1,8 +1,9 @@
 """The pgTAP suite (supabase/tests/*.sql) run against each migrated database, one subtest per assertion.
 
 Each assertion proves the requirements its description starts with ("TEST-1, AC-3: ..."): its
-subtest is filed under them. The file-level test fails if the file stopped early or ran another
-number of assertions than it planned, and then fails every requirement the file states.
+subtest is filed under them, and a failing one fails only those. The file-level test fails if the
+file stopped early or ran another number of assertions than it planned, and then fails every
+requirement the file states (what it did not run is not proven).
 """
 
 import re
@@ -43,7 +44,6 @@ def test_pgtap_file_passes_every_assertion(pgtap_runs, path, mode, subtests):
             assert result.ok, _describe(result)
     assert not run.bail, f"{path.name} stopped early: {run.bail}"
     assert run.planned == len(run.results), f"{path.name} planned {run.planned} tests, ran {len(run.results)}"
-    assert [_describe(r) for r in run.results if not r.ok] == []
 
 
 @pytest.mark.parametrize("requirement", [pytest.param(r, marks=pytest.mark.requirement(r)) for r in TASK_TESTS])

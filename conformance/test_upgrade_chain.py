@@ -4,9 +4,11 @@ For every prefix of the migrations: a database gets that prefix through `supabas
 that version writes rows (a renewed certification's previous cycle among them) and calls its batch check; then the
 rest is pushed on top. The rows must survive exactly; the previous batch check (two arguments) must fail with the
 documented error (0A000, naming expires_on) while the previous upsert keeps working; the new batch check must
-answer for each certification's current cycle; and the result must pass the pgTAP structure test.
+answer for each certification's current cycle; and the result must be the schema a fresh apply gives (so it meets
+the contract wherever a fresh apply does: the structure test judges that one, under each fact's requirement).
 """
 
+import difflib
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -19,8 +21,7 @@ import pytest
 from certlog import standin
 from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
-from certlog.database import pgtap, queries
-from certlog.derived.pgtap import STRUCTURE_FILE
+from certlog.database import psql, queries
 from certlog.model.evidence import Measurements
 from certlog.paths import migration_files
 from certlog.session import templates as build
@@ -42,7 +43,7 @@ def _previous_batch_check(conn, batch):
     return conn.execute(queries.text("postgrest_rpc_already_sent_before_cycles"), {"body": body}).fetchone()[0]
 
 
-def _chain(harness, server, settings, cli, scratch: Path, prefix: int) -> tuple[dict, list[str]]:
+def _chain(harness, server, settings, cli, scratch: Path, prefix: int, fresh_schema: str) -> tuple[dict, list[str]]:
     """One prefix: pushed, written to, the rest pushed on top; its figures and what went wrong."""
     files = migration_files(settings.migrations_dir)
     landed = scratch / f"landed_{prefix}"
@@ -80,8 +81,7 @@ def _chain(harness, server, settings, cli, scratch: Path, prefix: int) -> tuple[
                 renewal = cron.Notification(renewed.certification_id, renewed.notification_type,
                                             renewed.recipient_id, renewed.expires_on + timedelta(days=365))
                 answered = cron.already_sent(conn, [*batch[1:], renewal])
-        pgtap.ensure_extension(server, db)
-        structure = pgtap.run_file(server, db, STRUCTURE_FILE)
+        schema = psql.schema_dump(server, db)
     finally:
         harness.workspace.drop(db)
     wrong = []
@@ -97,22 +97,26 @@ def _chain(harness, server, settings, cli, scratch: Path, prefix: int) -> tuple[
         wrong.append(f"the previous upsert stored {len(stored_later)} of {len(later)} new notifications")
     if answered != list(range(len(batch) - 1)):
         wrong.append("the batch check does not answer each notification for its cycle after the upgrade")
-    if not (structure.complete and structure.failed == 0):
-        wrong.append(f"the structure test fails: {[r.description for r in structure.results if not r.ok][:3]}")
+    if schema != fresh_schema:
+        changed = [line for line in difflib.unified_diff(fresh_schema.splitlines(), schema.splitlines(), lineterm="",
+                                                         n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+        wrong.append(f"the upgraded schema is not a fresh apply's: {changed[:6]}")
     figures = {"landed": prefix, "pushed on top": len(files) - prefix, "rows before": before.rows,
                "rows after": after.rows, "checksum": "unchanged" if before == after else "CHANGED",
                "previous batch check": f"refused, {refused.sqlstate}" if refused else "ANSWERED",
-               "structure assertions passed": structure.passed}
+               "schema": "a fresh apply's" if schema == fresh_schema else "DIFFERS from a fresh apply's"}
     return figures, wrong
 
 
 @pytest.mark.requirement("PLAT-4")
 def test_each_migration_applies_on_top_of_the_landed_ones_with_their_rows(harness, server, settings, supabase_cli,
-                                                                          tmp_path, evidence):
+                                                                          migrated, tmp_path, evidence):
     """Every prefix of the migrations (the landed ones), side by side: each on a database of its own."""
     prefixes = range(1, len(migration_files(settings.migrations_dir)))
+    fresh_schema = psql.schema_dump(server, migrated["legacy"].name)
     with ThreadPoolExecutor(max_workers=len(prefixes) or 1) as pool:
-        chains = list(pool.map(lambda k: _chain(harness, server, settings, supabase_cli, tmp_path, k), prefixes))
+        chains = list(pool.map(lambda k: _chain(harness, server, settings, supabase_cli, tmp_path, k, fresh_schema),
+                               prefixes))
     for figures, _ in chains:
         evidence.put(Measurements(title=f"{figures['pushed on top']} migration(s) pushed onto {figures['landed']} "
                                         "landed, with rows", figures=figures))

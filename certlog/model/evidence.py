@@ -38,6 +38,7 @@ class RunInfo(Record):
     migrations_dir: str
     migrations: list[MigrationFile]
     complete: bool = False  # every test ran to the end (not interrupted, not stopped early)
+    collected: dict[str, list[str]] = Field(default_factory=dict)  # each test the run meant to run -> requirements
 
 
 class ServerInfo(Record):

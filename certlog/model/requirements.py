@@ -9,6 +9,7 @@ from certlog.model import DATA
 
 PASS, FAIL, NOT_COVERED = "PASS", "FAIL", "NOT COVERED"
 INCOMPLETE = "INCOMPLETE"  # its tests that ran passed, but the run stopped before the rest
+NOT_RUN = "NOT RUN"  # it has tests, but none of them ran (the run stopped first)
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ def catalogue() -> dict[str, Requirement]:
     return {r["id"]: Requirement(**r) for r in data["requirement"]}
 
 
-def verdict(outcomes: list[str]) -> str:
-    """PASS only when at least one test proves it and every one of them passed (a skip is not a pass)."""
+def verdict(outcomes: list[str], *, planned: bool = False) -> str:
+    """PASS only when at least one test proves it and every one of them passed (a skip is not a pass); with no
+    outcome, NOT RUN where a test was meant to prove it (`planned`), else NOT COVERED."""
     if not outcomes:
-        return NOT_COVERED
+        return NOT_RUN if planned else NOT_COVERED
     return PASS if all(o == "passed" for o in outcomes) else FAIL

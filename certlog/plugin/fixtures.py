@@ -18,6 +18,7 @@ from certlog.database import connections as databases
 from certlog.database import queries
 from certlog.errors import EXIT_FAILED, CertlogError
 from certlog.model import evidence as records
+from certlog.model.contract import load
 from certlog.plugin import results as results_files
 from certlog.plugin.record import SessionRecord
 from certlog.session import templates as build
@@ -198,6 +199,9 @@ def _record_template(recorder: records.Recorder, t: build.PreparedTemplate) -> N
         checksum_after=proof.after_second_apply.checksum, second_apply_error=proof.second_apply_error))
 
 
+MIGRATION_APPLIES = "the migrations apply (supabase db push)"  # the check a failed push is recorded as
+
+
 class _Built(Mapping):
     """Templates of the harness (a Lazy of it); a migration that cannot be applied ends the session with one
     line."""
@@ -209,8 +213,16 @@ class _Built(Mapping):
         try:
             return self.made[mode]
         except MigrationFailed as exc:
-            self.recorder.evidence.migration_failure = str(exc)
-            pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+            self._failed(exc)
+
+    def _failed(self, exc: MigrationFailed):
+        """The failure is the verdict of the requirements it decides, then the session ends (nothing stands)."""
+        evidence = self.recorder.evidence
+        evidence.migration_failure = str(exc)
+        evidence.tests.append(records.TestOutcome(
+            nodeid=MIGRATION_APPLIES, outcome="failed", requirements=list(load().proves["migration_applies"]),
+            doc="every migration applies through supabase db push", message=str(exc)[:400]))
+        pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
 
     def __iter__(self):
         return iter(self.made)
@@ -222,8 +234,7 @@ class _Built(Mapping):
         try:
             self.made.prefetch()
         except MigrationFailed as exc:
-            self.recorder.evidence.migration_failure = str(exc)
-            pytest.exit(f"certlog: the migration could not be applied: {exc}", returncode=exc.exit_code)
+            self._failed(exc)
 
 
 @pytest.fixture(scope="session")

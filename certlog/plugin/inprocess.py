@@ -29,6 +29,7 @@ class SessionOutcome:
     stopped: str = ""  # why the session ended early (pytest.exit's message)
     messages: dict[str, str] = field(default_factory=dict)  # failed test -> what it said
     skip_reasons: list[str] = field(default_factory=list)  # "`node id`: why", per skipped test
+    evidence: Evidence = field(default_factory=Evidence)  # what the session recorded (its verdicts come from it)
 
     @property
     def first_message(self) -> str:
@@ -36,7 +37,7 @@ class SessionOutcome:
 
     @classmethod
     def of(cls, evidence: Evidence, exit_code: int, stopped: str, seconds: float) -> SessionOutcome:
-        outcome = cls(exit_code, seconds=seconds, stopped=stopped)
+        outcome = cls(exit_code, seconds=seconds, stopped=stopped, evidence=evidence)
         for test in evidence.tests:
             node = test.nodeid.split(" » ")[0]
             if test.outcome == "passed":

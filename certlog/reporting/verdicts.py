@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certlog.model.evidence import TestOutcome
+from certlog.model.evidence import Evidence, TestOutcome
 from certlog.model.requirements import INCOMPLETE, PASS, Requirement, catalogue, verdict
 
 
@@ -19,14 +19,24 @@ class RequirementVerdict:
         return self.verdict == PASS
 
 
-def requirement_verdicts(tests: list[TestOutcome], *, complete: bool) -> list[RequirementVerdict]:
-    """Each requirement's verdict; in a run that stopped early no requirement passes (its other tests never ran)."""
+def requirement_verdicts(tests: list[TestOutcome], *, complete: bool,
+                         collected: dict[str, list[str]] | None = None) -> list[RequirementVerdict]:
+    """Each requirement's verdict; in a run that stopped early no requirement passes (its other tests never ran),
+    and one whose collected tests all never ran is NOT RUN."""
+    planned = {r for requirements in (collected or {}).values() for r in requirements}
     out = []
     for req in catalogue().values():
         proving = [t for t in tests if req.id in t.requirements]
-        found = verdict([t.outcome for t in proving])
+        found = verdict([t.outcome for t in proving], planned=req.id in planned)
         out.append(RequirementVerdict(req, INCOMPLETE if found == PASS and not complete else found, proving))
     return out
+
+
+def verdicts_of(evidence: Evidence) -> list[RequirementVerdict]:
+    """The verdicts of a run's saved evidence: complete or not, and what it meant to run."""
+    run = evidence.run
+    return requirement_verdicts(evidence.tests, complete=bool(run and run.complete),
+                                collected=run.collected if run else None)
 
 
 def table(verdicts: list[RequirementVerdict]) -> str:

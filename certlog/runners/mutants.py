@@ -22,7 +22,11 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from certlog.errors import CertlogError
+from certlog.model.requirements import FAIL, NOT_RUN
 from certlog.paths import ROOT, TABLE_MIGRATION, migration_files
+from certlog.reporting import diagnosis
+from certlog.reporting.diagnosis import Diagnosis
+from certlog.reporting.verdicts import verdicts_of
 from certlog.settings import Settings
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
@@ -92,6 +96,7 @@ class Outcome:
     skipped: int = 0
     message: str = ""  # what the first failing test said
     skip_reasons: list[str] = dataclasses.field(default_factory=list)  # "`node id`: why", per skipped test
+    diagnosis: Diagnosis | None = None  # for a run of the whole suite: the requirements it turned FAIL
 
 
 def catalogue(path: Path = CATALOGUE) -> list[Mutant]:
@@ -116,13 +121,13 @@ def _start_worker(settings: Settings) -> None:
     _worker["settings"] = settings
 
 
-def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
+def _run_one(mutant: Mutant, migrations: Path, reports: Path, diagnose: bool) -> Outcome:
     from certlog.plugin.inprocess import run_session
     from certlog.plugin.record import stated_requirements
 
     settings = dataclasses.replace(_worker["settings"].shorter_year(), migrations_dir=migrations, report_dir=reports)
     control = mutant.id == CONTROL.id
-    whole = control or mutant.upgrade_only  # every test runs: nothing stops at the first failure
+    whole = control or mutant.upgrade_only or diagnose  # every test runs: nothing stops at the first failure
     args = ["-m", "not repository"]
     if not whole and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
@@ -144,13 +149,23 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path) -> Outcome:
         alone = "only the upgrade chain failed" if not elsewhere else f"a fresh apply FAILED too: {elsewhere[:2]}"
         killed = killed and bool(caught_by) and not elsewhere
     return Outcome(mutant.id, mutant.breaks, killed, outcome.exit_code, caught_by, outcome.seconds, alone,
-                   outcome.passed, outcome.skipped, outcome.first_message, outcome.skip_reasons)
+                   outcome.passed, outcome.skipped, outcome.first_message, outcome.skip_reasons,
+                   _diagnosis(mutant, outcome.evidence) if whole else None)
+
+
+def _diagnosis(mutant: Mutant, evidence) -> Diagnosis:
+    from certlog.plugin.record import stated_requirements
+
+    verdicts = verdicts_of(evidence)
+    return Diagnosis(mutant.id, frozenset(stated_requirements(mutant.breaks)),
+                     frozenset(v.requirement.id for v in verdicts if v.verdict == FAIL),
+                     frozenset(v.requirement.id for v in verdicts if v.verdict == NOT_RUN))
 
 
 # --- the runner ----------------------------------------------------------------------------------
 
 
-def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers: int = 2,
+def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers: int = 2, diagnose: bool = False,
             say=print) -> tuple[Outcome, list[Outcome]]:
     jobs = [CONTROL, *mutants]
     for index, mutant in enumerate(jobs):  # every mutant must apply before anything runs
@@ -159,7 +174,8 @@ def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
                              initargs=(settings,)) as pool:
         futures = {pool.submit(_run_one, mutant, scratch / f"{index:02d}" / "migrations",
-                               scratch / f"{index:02d}" / "reports"): mutant for index, mutant in enumerate(jobs)}
+                               scratch / f"{index:02d}" / "reports", diagnose): mutant
+                   for index, mutant in enumerate(jobs)}
         try:
             for done, future in enumerate(as_completed(futures), 1):
                 outcome = future.result()
@@ -193,7 +209,7 @@ def markdown(control: Outcome, outcomes: list[Outcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(settings: Settings, only: list[str] | None, *, say=print) -> int:
+def main(settings: Settings, only: list[str] | None, *, diagnose: bool = False, say=print) -> int:
     from certlog.provision.tempdirs import TempDir
 
     chosen = catalogue()
@@ -204,18 +220,26 @@ def main(settings: Settings, only: list[str] | None, *, say=print) -> int:
         chosen = [m for m in chosen if m.id in only]
     scratch = TempDir("run")
     try:
-        control, outcomes = run_all(chosen, settings, scratch.path, say=lambda m: say(m, flush=True))
+        control, outcomes = run_all(chosen, settings, scratch.path, diagnose=diagnose,
+                                    say=lambda m: say(m, flush=True))
     finally:
         scratch.remove()
     path = settings.report_dir / "mutants.md"
-    path.write_text(markdown(control, outcomes))
+    diagnosed = [o.diagnosis for o in (control, *outcomes) if o.diagnosis is not None]
+    sample = diagnosis.markdown(diagnosed, "Diagnosis of the broken migrations run through the whole suite"
+                                + ("" if diagnose else " (the control and the upgrade-only ones)"))
+    path.write_text(markdown(control, outcomes) + "\n" + sample.replace("# ", "## ", 1))
+    if diagnose:
+        (settings.report_dir / "diagnosis.md").write_text(sample)
+    precision, recall = diagnosis.precision_recall(diagnosed)
     killed = sum(o.killed for o in outcomes)
-    say(f"\nkill ratio: {killed}/{len(outcomes)} ({100 * killed / max(1, len(outcomes)):.0f}%); report: {path}")
+    say(f"\nkill ratio: {killed}/{len(outcomes)} ({100 * killed / max(1, len(outcomes)):.0f}%); diagnosis of "
+        f"{len(diagnosed)} whole runs: precision {precision:.0%}, recall {recall:.0%}; report: {path}")
     if control.killed:
         say("certlog: the unmutated migrations fail the suite, so no kill counts: " + "; ".join(control.caught_by[:3]))
         return 1
-    return 0 if killed == len(outcomes) else 1
+    return 0 if killed == len(outcomes) and diagnosis.precise_enough(diagnosed) else 1
 
 
 def command(settings: Settings, args, extra: list[str]) -> int:
-    return main(settings, args.only)
+    return main(settings, args.only, diagnose=args.diagnose)

@@ -21,7 +21,7 @@ from certlog.paths import write_atomically
 from certlog.plugin import invocation
 from certlog.plugin.results import load, save
 from certlog.provision import interrupts
-from certlog.reporting.verdicts import requirement_verdicts, table
+from certlog.reporting.verdicts import table, verdicts_of
 from certlog.settings import Settings
 from certlog.tools import squawk as lint
 
@@ -71,7 +71,7 @@ def publish(evidence: Evidence, report_dir: Path, say=print, *, pytest_exit: int
     """Render the evidence into report_dir; the exit code the verdicts call for."""
     from certlog.reporting import report  # matplotlib and markdown: not imported before they are needed
 
-    verdicts = requirement_verdicts(evidence.tests, complete=bool(evidence.run and evidence.run.complete))
+    verdicts = verdicts_of(evidence)
     written = report.write(report_dir, report.render(evidence, verdicts))
     passed = print_verdicts(evidence, say)
     say(f"\n{passed} of {len(verdicts)} requirements pass; evidence: {', '.join(str(p) for p in written[-2:])}")
@@ -82,7 +82,7 @@ def publish(evidence: Evidence, report_dir: Path, say=print, *, pytest_exit: int
 
 
 def print_verdicts(evidence: Evidence, say=print) -> int:
-    verdicts = requirement_verdicts(evidence.tests, complete=bool(evidence.run and evidence.run.complete))
+    verdicts = verdicts_of(evidence)
     say("\nRequirement verdicts\n" + table(verdicts))
     for check in evidence.static:
         say(f"{'PASS' if check.ok else 'FAIL':<11} static check (beside the requirements): {check.tool}")

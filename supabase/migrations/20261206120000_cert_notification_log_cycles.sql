@@ -16,8 +16,8 @@
 --   - the key's date is the notification's due day in its cycle (expiry date minus the type's days), so a
 --     notification sent late, by whichever night's run, has one key;
 --   - the database keeps one row per certification, type and cycle: a row whose (certification, type) already
---     has a row in the cycle under another key is skipped, as ON CONFLICT skips a key already there, under a
---     lock per (certification, type), so two overlapping runs cannot both store it.
+--     has a row in the cycle takes that row's key, so ON CONFLICT skips it as it skips a key already there; under
+--     a lock per (certification, type), so two overlapping runs cannot both store it.
 
 set lock_timeout = '5s';
 set statement_timeout = '1min';
@@ -152,31 +152,38 @@ comment on function public.cert_notifications_already_sent(uuid[], text[]) is
   'Replaced by cert_notifications_already_sent(certification_ids, notification_types, expires_on): '
   'raises 0A000 (feature_not_supported), saying so.';
 
--- One row per certification, type and cycle, whatever key and whichever run. SECURITY DEFINER: it reads the
--- certification's expiry date, which the inserting role may not be granted; nobody may call it directly.
+-- One row per certification, type and cycle, whatever key and whichever run: a notification already sent in the
+-- row's cycle under another key takes that key, so the UNIQUE constraint answers for it as for the same key
+-- (ON CONFLICT skips it; a plain INSERT raises unique_violation), after the table's other constraints have judged
+-- the row. SECURITY DEFINER: it reads the certification's expiry date, which the inserting role may not be granted;
+-- nobody may call it directly.
 create or replace function public.cert_notification_log_once_per_cycle()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  sent_key text;
 begin
+  if new.idempotency_key is null or new.idempotency_key !~ '^[0-9a-f]{64}$' then
+    return new;  -- a key the table refuses (cert_notification_log_idempotency_key_format_check) is left to it
+  end if;
   -- Overlapping runs serialise here per (certification, type), until the inserting transaction ends.
   perform pg_catalog.pg_advisory_xact_lock(
     pg_catalog.hashtextextended(new.certification_id::text || '|' || new.notification_type, 0));
-  if exists (
-    select 1
-    from public.peer_mentor_certifications c
-    join public.cert_notification_log l
-      on l.certification_id = c.id and l.notification_type = new.notification_type
-    where c.id = new.certification_id
-      and l.idempotency_key <> new.idempotency_key
-      and l.sent_at >= ((c.expires_on - public.cert_notification_counts_from(new.notification_type))::timestamp
-                         at time zone 'UTC')
-  ) then
-    return null;  -- already sent in this cycle, under another key: skipped (the upsert returns no key for it)
+  select l.idempotency_key into sent_key
+  from public.peer_mentor_certifications c
+  join public.cert_notification_log l
+    on l.certification_id = c.id and l.notification_type = new.notification_type
+  where c.id = new.certification_id
+    and l.sent_at >= ((c.expires_on - public.cert_notification_counts_from(new.notification_type))::timestamp
+                       at time zone 'UTC')
+  limit 1;
+  if sent_key is not null then
+    new.idempotency_key := sent_key;  -- already sent in this cycle: the same notification, so the same key
   end if;
-  return new;  -- a new notification, or the same key (ON CONFLICT, or unique_violation, answers)
+  return new;
 end;
 $$;
 
