@@ -11,6 +11,7 @@ Exit codes of every certlog command:
 from __future__ import annotations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+INTERRUPTED = "certlog: interrupted; everything it started was stopped and removed"  # the last word, on Ctrl-C
 
 
 class CertlogError(Exception):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from certlog.errors import UsageError
+from certlog.errors import ExecutableMissing, UsageError
 from certlog.paths import ROOT, TABLE_MIGRATION
 
 BACKENDS = ("auto", "embedded", "container", "external")
@@ -122,8 +124,8 @@ class Settings:
             raise UsageError(f"CERTLOG_IMAGE_PGTAP={pgtap!r}: the only value is 'present' (or leave it unset)")
         seed_rows = _int(raw, "CERTLOG_SEED_ROWS", minimum=MIN_SEED_ROWS)
         for name in ("CERTLOG_SUPABASE_CLI", "CERTLOG_DENO"):
-            if name in given and not os.access(_path(given[name]), os.X_OK):
-                raise UsageError(f"{name}={given[name]}: no executable there")
+            if name in given:
+                _tool(name, given[name])
         return cls(
             backend=backend,
             database_url=database_url,
@@ -153,6 +155,26 @@ class Settings:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
         env.update({name: os.environ[name] for name in self.given if name in os.environ})
         return env
+
+
+VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
+
+
+def _tool(name: str, value: str) -> None:
+    """A tool the user named must be there and answer --version with a version: one line naming the setting, else
+    (no executable there: a usage error; an executable that is not the tool: exit 3)."""
+    path = _path(value)
+    if not os.access(path, os.X_OK):
+        raise UsageError(f"{name}={value}: no executable there")
+    try:
+        out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL)
+        said, code = (out.stdout + out.stderr).strip(), out.returncode
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        said, code = str(exc), -1
+    if code != 0 or not VERSION.search(said):
+        raise ExecutableMissing(f"{name}={value}: it does not answer --version with a version (exit {code}"
+                                + (f": {said.splitlines()[0][:120]}" if said else ", nothing said") + ")")
 
 
 def _path(value: str, *, base: Path | None = None) -> Path:

@@ -22,7 +22,7 @@ def year_db(harness):
     try:
         yield name
     finally:
-        harness.workspace.drop(name)
+        harness.workspace.discard(name)
 
 
 @pytest.mark.exclusive

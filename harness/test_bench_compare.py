@@ -21,3 +21,9 @@ def test_a_baseline_of_other_benchmarks_fails_the_comparison(tmp_path):
                                said.append)
     assert same == EXIT_OK
     assert other == EXIT_FAILED and "do not time the same benchmarks (test_b, test_c)" in said[-1]
+
+
+def test_a_threshold_is_a_percentage_whichever_way_it_is_written():
+    from certlog.reporting.comparison import threshold_of
+
+    assert [threshold_of(text) for text in ("5", "5%", "median:5%", "25")] == [0.05, 0.05, 0.05, 0.25]

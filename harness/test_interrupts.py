@@ -21,11 +21,11 @@ from certlog.provision.container import OWNER_LABEL
 from certlog.provision.tempdirs import OWNER_FILE, process_identity, remove_stale, roots
 
 
-def _start(reports: Path, env: dict | None = None, command: str = "test", capture: bool = False
-           ) -> subprocess.Popen:
+def _start(reports: Path, env: dict | None = None, command: str = "test", capture: bool = False,
+           select: str = "describe") -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
     environment.update(env or {}, CERTLOG_REPORT_DIR=str(reports))
-    return subprocess.Popen([sys.executable, "-m", "certlog", command, "-q", "-k", "describe"], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "certlog", command, "-q", "-k", select], cwd=ROOT,
                             env=environment, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
                             stderr=subprocess.STDOUT if capture else subprocess.DEVNULL, text=True,
                             start_new_session=True)
@@ -65,6 +65,16 @@ def _server_up(run: subprocess.Popen, *extra_roots: Path) -> tuple[str, int]:
         return None
 
     return identity, _until(postmaster, 60, "the run's server")
+
+
+def _postmaster_of(identity: str) -> int | None:
+    """The pid the run's server directory names now (another one once its server restarted)."""
+    for directory in _owned_by(identity):
+        lines = (directory / "data" / "postmaster.pid").read_text().splitlines() \
+            if (directory / "data" / "postmaster.pid").exists() else []
+        if lines and lines[0].strip().isdigit():
+            return int(lines[0])
+    return None
 
 
 def _janitor_of(pid: int) -> int | None:
@@ -187,3 +197,22 @@ def test_a_killed_container_run_leaves_no_container(tmp_path):
         run.send_signal(signal.SIGKILL)
         run.wait(timeout=60)
         _until(lambda: containers() == [], 60, "the container to be removed")
+
+
+def test_ctrl_c_during_the_crash_test_ends_in_the_one_line_and_exit_130(tmp_path):
+    """Ctrl-C while the crash test restarts the server (its databases then cannot be dropped at once): the run
+    still ends with its one line, no traceback, and leaves nothing behind."""
+    run = _start(tmp_path, capture=True, select="crash_mid_run")
+    try:
+        identity, postmaster = _server_up(run)
+        _until(lambda: _postmaster_of(identity) not in (postmaster, None) or run.poll() is not None, 60,
+               "the crash test's restart")
+        assert run.poll() is None, "the run ended before its server restarted"
+        os.killpg(run.pid, signal.SIGINT)
+        said = run.communicate(timeout=60)[0]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130, said[-2000:]
+    assert "certlog: interrupted" in said and "Traceback" not in said, said[-3000:]
+    _nothing_left(identity, postmaster)

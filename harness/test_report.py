@@ -98,3 +98,59 @@ def test_only_the_newest_runs_are_kept(tmp_path):
     assert sorted(p.name for p in runs.iterdir()) == names[-5:]
     results.prune_runs(tmp_path / "none")  # no directory yet: nothing to do
 
+
+
+def _failing_run() -> records.Evidence:
+    """A run in which a pgTAP assertion and a Python test failed, and another requirement's tests never ran."""
+    ev = _evidence()
+    ev.run.collected = {"conformance/test_cascade.py::test_cascade": ["AC-6"], "t::latency": ["PERF-1"]}
+    records.put(ev, records.Describe(table="public.cert_notification_log", output="Indexes:\n    x btree (a)\n"),
+                "t::describe")
+    records.put(ev, records.StaticCheck(tool="squawk", ok=True, output=(
+        "\x1b[1m\x1b[33mwarning\x1b[0m: \x1b]8;;https://squawkhq.com/docs/x\x1b\\x\x1b]8;;\x1b\\ at "
+        f"{ROOT}/supabase/migrations/1_x.sql")), "verify")
+    records.put(ev, records.ServerInfo(kind="embedded", version="PostgreSQL 15.18 on x86_64", startup_seconds=0.4,
+                                       details={"data_directory": "/dev/shm/certlog-pg-abc123/data"}), "session")
+    ev.tests += [records.TestOutcome(
+        nodeid="conformance/test_pgtap_suite.py::test_pgtap_file[s.sql-legacy] » supabase/tests/"
+               "cert_notification_log_structure.sql [legacy] #17: AC-1: recipient_id is NOT NULL",
+        outcome="failed", requirements=["AC-1"], message="not ok 17 - AC-1: recipient_id is NOT NULL"),
+        records.TestOutcome(nodeid="conformance/test_bad_input.py::test_invalid_write[null recipient_id]",
+                            outcome="failed", requirements=["AC-1"],
+                            message="null recipient_id: expected SQLSTATE 23502, got None")]
+    return ev
+
+
+def test_a_failing_reports_first_screen_is_what_failed_in_words_with_its_requirement():
+    ev = _failing_run()
+    text = report.render(ev, requirement_verdicts(ev.tests, complete=True, collected=ev.run.collected)).markdown
+    failed = text.index("## What failed")
+    assert failed < text.index("## Verdicts at a glance")
+    first_screen = text[failed:text.index("## Verdicts at a glance")]
+    assert "- **AC-1** — recipient_id is NOT NULL" in first_screen
+    assert "- **AC-1** — invalid write [null recipient_id]" in first_screen
+    assert "expected SQLSTATE 23502" in first_screen
+
+
+def test_a_requirement_whose_tests_never_ran_reads_not_run_not_not_covered():
+    ev = _failing_run()
+    verdicts = {v.requirement.id: v.verdict for v in requirement_verdicts(ev.tests, complete=True,
+                                                                       collected=ev.run.collected)}
+    assert verdicts["AC-6"] == "NOT RUN" and verdicts["AC-2"] == "NOT COVERED"
+
+
+def test_the_page_a_reviewer_reads():
+    """\\d+ unwrapped in a block that scrolls; ids that do not break; no terminal codes; no paths of this machine;
+    the header a list; checks named in words, not by assertion numbers."""
+    ev = _failing_run()
+    rendered = report.render(ev, requirement_verdicts(ev.tests, complete=True, collected=ev.run.collected))
+    text, page = rendered.markdown, rendered.html
+    assert "```psql\nIndexes:" in text and 'pre:has(> code.language-psql){white-space:pre' in page
+    assert 'id="verdicts-at-a-glance"' in page and "td:nth-child(-n+2){white-space:nowrap}" in page
+    assert "\x1b" not in text + page and "squawkhq.com/docs/x" not in text
+    assert str(ROOT) not in text + page and "/dev/shm" not in text
+    assert "`supabase/migrations/1_x.sql`" in text or "supabase/migrations/1_x.sql" in text
+    assert "- Run: `certlog verify`" in text and "- Migrations:" in text
+    assert "#17" not in text.split("## Verdicts at a glance")[1].split("# Details")[0]
+    assert "`supabase/tests/cert_notification_log_structure.sql`: 1 assertion — **failing**: recipient_id is NOT NULL" \
+        in text

@@ -18,6 +18,21 @@ UV_VERSION="0.13.9"
 CACHE="${CERTLOG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/certlog}"
 say() { echo "setup: $*" >&2; }
 
+# The settings this script acts on are checked before it acts (certlog checks every other one when it starts).
+if ! [[ "$PG_MAJOR" =~ ^[0-9]+$ ]]; then
+  say "CERTLOG_PG_MAJOR=$PG_MAJOR is not a whole number (README: Settings)"
+  exit 2
+elif [ "$PG_MAJOR" -lt 15 ]; then
+  say "CERTLOG_PG_MAJOR=$PG_MAJOR is below the minimum of 15 (the task's PostgreSQL; README: Settings)"
+  exit 2
+fi
+# The container images are built with debootstrap and a rootful podman: as another user, both must be there
+# already (on PATH), or nothing is started (a rootless podman would leave its per-user state behind).
+if [ "$(id -u)" != 0 ] && ! { command -v debootstrap >/dev/null && command -v podman >/dev/null; }; then
+  say "not root, and debootstrap or podman is not on PATH: run make setup as root once (it installs them and builds the images), or install debootstrap and podman"
+  exit 3
+fi
+
 wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
         "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" podman debootstrap)
 # podman's runtime: Debian's runc, unless one is there already (Docker's containerd.io ships its own runc and

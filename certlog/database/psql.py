@@ -28,9 +28,9 @@ def run_command(server: Server, dbname: str, command: str, *, user: str | None =
     return out.stdout
 
 
-def describe(server: Server, dbname: str, table: str = "public.cert_notification_log", *, width: int = 110) -> str:
-    """The real `\\d+` output of a table, as a reviewer would see it in psql, wrapped to `width` columns."""
-    return run_command(server, dbname, rf"\d+ {table}", options=("-P", "format=wrapped", "-P", f"columns={width}"))
+def describe(server: Server, dbname: str, table: str = "public.cert_notification_log") -> str:
+    """The real `\\d+` output of a table, as a reviewer would see it in psql (aligned, unwrapped)."""
+    return run_command(server, dbname, rf"\d+ {table}", options=("-P", "format=aligned", "-P", "pager=off"))
 
 
 def schema_dump(server: Server, dbname: str) -> str:

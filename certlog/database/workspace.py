@@ -63,6 +63,12 @@ class Workspace:
         if token is not None:
             Janitor.get().done(token)
 
+    def discard(self, name: str) -> None:
+        """Drop it if the server can be reached; if not (a crash test interrupted mid-restart), the run's end, which
+        removes the server, removes it too."""
+        with contextlib.suppress(psycopg.OperationalError):
+            self.drop(name)
+
     def close(self) -> None:
         """Drop every database the run created (newest first) and release the run's lock."""
         try:

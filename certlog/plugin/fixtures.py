@@ -287,7 +287,7 @@ def _private_clone(harness: Harness, templates, prefix: str):
     try:
         yield name
     finally:
-        harness.workspace.drop(name)
+        harness.workspace.discard(name)
 
 
 @pytest.fixture
@@ -388,16 +388,16 @@ def _early_background(request):
     the server has what each needs. A lazy (mutation) session, which stops at its first failure, makes each when a
     test asks for it, but for the CLI steps of the tests it runs first (the mutant's pgTAP group): those start at
     once, beside the tests before them."""
-    handed = provided(request.config, ProvidedSettings)
+    handed, server = provided(request.config, ProvidedSettings), provided(request.config, ProvidedServer)
     items = request.session.items
     seeded = any("templates" in item.fixturenames for item in items)
-    harness = request.getfixturevalue("harness") if items else None
-    if harness is not None and harness.lazy:
+    if server is not None and server.lazy:
         first = handed.first if handed else ()
         items, seeded = [item for item in items if first and item.nodeid.startswith(first)], False
     wanted = {m.args[0] for item in items for m in item.iter_markers("cli_step")}
     if not (seeded or wanted):
         return
+    harness = request.getfixturevalue("harness")
     if seeded:
         request.getfixturevalue("templates")
     if wanted:

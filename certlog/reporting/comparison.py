@@ -126,14 +126,14 @@ def benchmark_json(path: Path, samples: dict[str, list[float]], *, ref: str, ext
 
 
 def threshold_of(text: str | None, default: float = 0.25) -> float:
-    """'25%', '0.25' or 'median:25%' (pytest-benchmark's form) as a fraction."""
+    """A percentage, '25%', '25' or 'median:25%' (pytest-benchmark's form), as a fraction."""
     from certlog.errors import UsageError
 
     if text is None:
         return default
-    value = text.rsplit(":", 1)[-1].strip()
+    value = text.rsplit(":", 1)[-1].strip().removesuffix("%")
     try:
-        fraction = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        fraction = float(value) / 100
     except ValueError:
         fraction = math.nan
     if not 0 < fraction < math.inf:

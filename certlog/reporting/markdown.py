@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 
@@ -15,10 +16,14 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)")  # colours; OSC-8 links
+
+
 def code(text: str, language: str = "") -> str:
-    """A tool's output as a code block, without its decorations outside the Basic Multilingual Plane (emoji,
-    which many monospace fonts, headless Chromium's among them, draw as empty boxes)."""
-    plain = "".join(c for c in text if ord(c) <= 0xFFFF and c not in "\u200d\ufe0f")  # and what joins them
+    """A tool's output as a code block, without what only a terminal shows (colours, hyperlinks) and without its
+    decorations outside the Basic Multilingual Plane (emoji, which many monospace fonts, headless Chromium's among
+    them, draw as empty boxes)."""
+    plain = "".join(c for c in TERMINAL_CODES.sub("", text) if ord(c) <= 0xFFFF and c not in "\u200d\ufe0f")
     return f"```{language}\n{plain.rstrip()}\n```"
 
 

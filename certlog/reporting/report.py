@@ -20,8 +20,8 @@ from pathlib import Path
 import markdown as markdown_lib
 
 from certlog.model.contract import TABLE_PRIVILEGES, load
-from certlog.model.evidence import Evidence
-from certlog.paths import write_atomically
+from certlog.model.evidence import Evidence, TestOutcome
+from certlog.paths import ROOT, write_atomically
 from certlog.reporting import plots
 from certlog.reporting.markdown import code, details, table
 from certlog.reporting.verdicts import RequirementVerdict
@@ -59,10 +59,23 @@ def render(evidence: Evidence, verdicts: list[RequirementVerdict]) -> Rendered:
     if evidence.latency:
         charts[LATENCY_CHART] = plots.latency_histogram(
             evidence.latency.samples_ms, evidence.latency.budget_ms, "Dedup lookup latency (service_role, round trip)")
-    sections = [_summary(evidence, verdicts), _at_a_glance(verdicts), "# Details",
+    sections = [_summary(evidence, verdicts), _what_failed(evidence), _at_a_glance(verdicts), "# Details",
                 *(SECTIONS[name](evidence) for name in Evidence.model_fields if name in SECTIONS)]
-    text = "\n\n".join(s for s in sections if s) + "\n"
+    text = local("\n\n".join(s for s in sections if s) + "\n")
     return Rendered(text, _html(text, charts), charts)
+
+
+LOCAL_PLACES = (  # what a reviewer cannot open: the clone's own path, the run's throwaway directories
+    (re.compile(re.escape(str(ROOT)) + r"/?"), ""),
+    (re.compile(r"/(?:dev/shm|tmp|var/tmp)/certlog-[\w.-]+(?:/[\w.-]+)*"), "(a directory of the run, removed)"),
+)
+
+
+def local(text: str) -> str:
+    """`text` with the paths of this machine made relative to the repository, or named for what they were."""
+    for pattern, replacement in LOCAL_PLACES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def write(report_dir: Path, rendered: Rendered) -> list[Path]:
@@ -93,41 +106,64 @@ def _summary(ev: Evidence, verdicts: list[RequirementVerdict]) -> str:
     complete = run is not None and run.complete and not ev.migration_failure
     status = "PASS" if passed == len(verdicts) and complete else "FAIL"
     lines = [f"# cert_notification_log: verification evidence ({status})", "",
-             f"**{passed} of {len(verdicts)} requirements pass.**"]
+             f"**{passed} of {len(verdicts)} requirements pass.**", ""]
     if run:
-        migrations = ", ".join(f"`{m.name}` (SHA-256 `{m.sha256[:16]}…`)" for m in run.migrations)
-        lines += ["", f"Migrations: {migrations}.",
-                  f"Run: `certlog {run.command}`, {run.started_at}, {run.wall_seconds:.1f} s, "
+        lines += [f"- Run: `certlog {run.command}`, {run.started_at}, {run.wall_seconds:.1f} s, "
                   f"{'complete' if run.complete else '**incomplete (stopped before every test ran)**'}."]
     if ev.server:
-        lines.append(f"Server: {ev.server.version.split(' on ')[0]} ({ev.server.kind} backend).")
+        lines.append(f"- Server: {ev.server.version.split(' on ')[0]} ({ev.server.kind} backend).")
+    if run:
+        lines += ["- Migrations:", *(f"  - `{m.name}` (SHA-256 `{m.sha256[:16]}…`)" for m in run.migrations)]
     if ev.migration_failure:
         lines += ["", "**The migration could not be applied:**", "", code(ev.migration_failure)]
     return "\n".join(lines)
 
 
+def check_name(t: TestOutcome) -> str:
+    """A test in words: a pgTAP assertion by its description (without the ids it starts with), a Python test by
+    its name (underscores as spaces, its parameters kept)."""
+    node, _, sub = t.nodeid.partition(" » ")
+    if sub:
+        return STATED_IDS.sub("", sub.split(": ", 1)[1] if ": " in sub else sub)
+    name = node.rpartition("::")[2].removeprefix("test_")
+    base, _, parameters = name.partition("[")
+    return base.replace("_", " ") + (f" [{parameters}" if parameters else "")
+
+
+STATED_IDS = re.compile(r"^(?:[A-Z]+-\d+, )*[A-Z]+-\d+: ")
+
+
 def _proven_by(v: RequirementVerdict) -> str:
-    """The checks that prove a requirement, grouped by file; pgTAP assertions by their numbers."""
-    files: dict[str, list[tuple[str, str]]] = defaultdict(list)  # file -> (check, outcome)
+    """The checks that prove a requirement, by file: how many, and the failing ones in words."""
+    files: dict[str, list[TestOutcome]] = defaultdict(list)
     for t in v.tests:
         node, _, sub = t.nodeid.partition(" » ")
-        found = re.match(r"(\S+) \[(\w+)\] #(\d+)", sub)
-        if found:
-            files[found.group(1)].append((f"#{found.group(3)}", t.outcome))
-        else:
-            path, _, name = node.partition("::")
-            files[path].append((name, t.outcome))
+        pgtap = re.match(r"(?:supabase test db: )?(?:supabase/tests/)?(\S+\.sql)", sub)
+        files[f"supabase/tests/{pgtap.group(1)}" if pgtap else node.partition("::")[0]].append(t)
     parts = []
     for path, checks in files.items():
-        failing = sorted({name for name, outcome in checks if outcome != "passed"})
-        if path.endswith(".sql"):
-            numbers = sorted({name for name, _ in checks}, key=lambda n: int(n[1:]))
-            listed = ", ".join(numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-        else:
-            count = len({name for name, _ in checks})
-            listed = f"({count} test{'s' if count > 1 else ''})"
-        parts.append(f"`{path}` {listed}" + (f" — **failing**: {', '.join(failing[:3])}" if failing else ""))
+        kind = "assertion" if path.endswith(".sql") else "test"
+        names = sorted({check_name(t) for t in checks})
+        failing = sorted({check_name(t) for t in checks if t.outcome != "passed"})
+        listed = f"{len(names)} {kind}{'s' if len(names) > 1 else ''}"
+        parts.append(f"`{path}`: {listed}" + (f" — **failing**: {'; '.join(failing[:3])}" if failing else ""))
     return "<br>".join(parts) or "no test"
+
+
+def _what_failed(ev: Evidence) -> str:
+    """The first screen of a failing run: each check that did not pass, in words, with what it found and the
+    requirements it proves; then the verdicts."""
+    failing = [t for t in ev.tests if t.outcome != "passed"]
+    if not failing:
+        return ""
+    lines = ["## What failed", ""]
+    for t in failing[:40]:
+        ids = ", ".join(t.requirements) or "no requirement"
+        found = " ".join(t.message.split())[:300] or t.outcome
+        lines.append(f"- **{ids}** — {check_name(t)} (`{t.nodeid.partition(' » ')[0]}`): {found}")
+    if len(failing) > 40:
+        lines.append(f"- and {len(failing) - 40} more (the table of tests that did not pass, at the end)")
+    return "\n".join(lines)
 
 
 def _at_a_glance(verdicts: list[RequirementVerdict]) -> str:
@@ -207,8 +243,8 @@ def _describe(ev: Evidence) -> str:
         comments = ("\n\nThe Description column in full (`col_description`, the same catalog):\n\n"
                     + table(["Column", "Comment"], [(f"`{c}`", text or "(none)")
                                                     for c, text in ev.describe.comments.items()]))
-    return (f"## `\\d+ {ev.describe.table}` (psql, wrapped to 110 columns)\n\n{_judged(ev, ev.describe.by)}\n\n"
-            + code(ev.describe.output) + comments)
+    return (f"## `\\d+ {ev.describe.table}` (psql)\n\n{_judged(ev, ev.describe.by)}\n\n"
+            + code(ev.describe.output, "psql") + comments)
 
 
 @section("privileges")
@@ -342,13 +378,15 @@ padding:0 1em;color:#1f2328}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;
 font-size:0.9em}th{background:#f6f8fa}
 pre{background:#f6f8fa;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:0.85em}
+pre:has(> code.language-psql){white-space:pre;overflow-wrap:normal;overflow-x:auto}
+#verdicts-at-a-glance + table td:nth-child(-n+2){white-space:nowrap}
 code{font-family:"DejaVu Sans Mono",monospace}
 strong{font-weight:600}img{max-width:100%}
 """
 
 
 def _html(text: str, charts: dict[str, bytes]) -> str:
-    body = markdown_lib.markdown(text, extensions=["tables", "fenced_code", "md_in_html"])
+    body = markdown_lib.markdown(text, extensions=["tables", "fenced_code", "md_in_html", "toc"])
     for name, png in charts.items():
         body = body.replace(f'src="{name}"', f'src="data:image/png;base64,{base64.b64encode(png).decode()}"')
     for word, colour in (("PASS", "#1a7f37"), ("FAIL", "#cf222e"), ("NOT COVERED", "#cf222e"), ("NOT RUN", "#9a6700"),

@@ -2,8 +2,8 @@
 
   certlog bench                 the benchmarks at CERTLOG_BENCH_SCALES; reports/bench/scale.md and scale.png
   certlog bench --against [REF] this tree's migrations against REF's, interleaved (certlog.runners.against)
-  certlog bench --compare       against the baseline saved for this kind of machine in bench/baselines/<machine>/
-                                (a first run on a new kind of machine saves it: commit it)
+  certlog bench --compare       against the baseline committed for this kind of machine in bench/baselines/<machine>/
+                                (a first run on a new kind of machine saves one beside its reports)
 
 Both comparisons judge each benchmark the same way (certlog.reporting.comparison); --against writes
 reports/bench/compare.md and compare.png (and both sides' pytest-benchmark JSON), --compare
@@ -53,14 +53,22 @@ def run(settings: Settings, *, against: str | None, compare: bool, fail: str | N
     say(f"certlog bench: scale report {write_scale_report(current, out)}")
     if not compare:
         return code
-    baseline = BASELINES / machine_key() / "baseline.json"
-    if not baseline.exists():
-        baseline.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(current, baseline)
-        say(f"certlog bench: no baseline for this kind of machine ({machine_key()}): this run is saved as "
-            f"{baseline.relative_to(ROOT)}; commit it so later runs compare against it")
+    baseline = next((b for b in baselines(out) if b.exists()), None)
+    if baseline is None:
+        saved = baselines(out)[1]
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(current, saved)
+        say(f"certlog bench: no baseline for this kind of machine ({machine_key()}): this run is saved as {saved}; "
+            f"later runs compare against it; to share it, copy it to {baselines(out)[0].relative_to(ROOT)} and "
+            "commit it")
         return code
     return _judge_files(baseline, current, comparison.threshold_of(fail), out, say) or code
+
+
+def baselines(out: Path) -> tuple[Path, Path]:
+    """Where this kind of machine's baseline is: committed in the repository, else saved by a first run beside its
+    reports (a run writes nothing into the repository's tree)."""
+    return BASELINES / machine_key() / "baseline.json", out / "baselines" / machine_key() / "baseline.json"
 
 
 def check_arguments(settings: Settings, against: str | None, compare: bool, fail: str | None) -> None:

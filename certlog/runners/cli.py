@@ -13,7 +13,7 @@ import os
 import sys
 
 from certlog.commands import BY_NAME, COMMANDS
-from certlog.errors import EXIT_INTERRUPTED, CertlogError
+from certlog.errors import EXIT_INTERRUPTED, INTERRUPTED, CertlogError
 from certlog.provision.interrupts import terminate_as_interrupt
 from certlog.provision.janitor import Janitor
 from certlog.settings import Settings
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"certlog: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("certlog: interrupted; everything it started was stopped and removed", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         Janitor.shutdown()

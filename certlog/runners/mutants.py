@@ -132,7 +132,8 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path, diagnose: bool) ->
     if not whole and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
     first = PGTAP_GROUP if mutant.pgtap else (UPGRADE_CHAIN,) if mutant.upgrade_only else ()
-    outcome = run_session(settings, _worker["provided"], "mutants", extra=tuple(args), stop_after_first=not whole,
+    provided = dataclasses.replace(_worker["provided"], lazy=not whole)  # a whole run builds everything at once
+    outcome = run_session(settings, provided, "mutants", extra=tuple(args), stop_after_first=not whole,
                           first=first, suspects=tuple(stated_requirements(mutant.breaks)))
     stopped = " ".join(line for line in outcome.stopped.splitlines() if line.strip() and "[Y/n]" not in line)
     caught_by = outcome.failed or ([f"the session stopped: {stopped[:300]}"] if stopped else [])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from certlog.errors import EXIT_INTERRUPTED, EXIT_USAGE
+from certlog.errors import EXIT_INTERRUPTED, EXIT_USAGE, INTERRUPTED
 from certlog.plugin import invocation
 from certlog.provision import interrupts
 from certlog.settings import Settings
@@ -13,7 +15,8 @@ from certlog.settings import Settings
 def test(settings: Settings, pytest_args: list[str]) -> int:
     code = invocation.run(invocation.arguments("test", junit=settings.report_dir / "junit-tests.xml",
                                                extra=pytest_args))
-    if interrupts.signalled():  # interrupted, however the session then ended: never a pass
+    if interrupts.signalled() or code == pytest.ExitCode.INTERRUPTED:  # however the session then ended: no pass
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     return {pytest.ExitCode.USAGE_ERROR: EXIT_USAGE, pytest.ExitCode.INTERRUPTED: EXIT_INTERRUPTED}.get(code, code)
 
