@@ -38,9 +38,12 @@ def test_an_interrupted_gate_says_so_in_its_profile(tmp_path, monkeypatch):
     """Its step logs are the interrupted run's: a profile of an earlier gate beside them would mislead."""
     python = sys.executable
     (tmp_path / "gate.md").write_text("# The gate: 9 of 9 steps passed in 99.0 s\n")
+    (tmp_path / "gate").mkdir()
+    (tmp_path / "gate" / "never.log").write_text("an earlier gate's log\n")
     monkeypatch.setattr(gate, "steps", lambda settings: [
         gate.GateStep("quick", "ends", ((python, "-c", "pass"),)),
         gate.GateStep("long", "sleeps", ((python, "-c", "import time; time.sleep(60)"),)),
+        gate.GateStep("never", "waits for both cores", ((python, "-c", "pass"),), cores=2),
     ])
     started = []
 
@@ -54,4 +57,5 @@ def test_an_interrupted_gate_says_so_in_its_profile(tmp_path, monkeypatch):
 
     profile = (tmp_path / "gate.md").read_text()
     assert profile.startswith("# The gate: interrupted after")
+    assert (tmp_path / "gate" / "never.log").read_text() == "(not started)\n"  # not an earlier gate's log
     assert "| quick | 1 |" in profile and "| passed |" in profile and "| long | 1 |" in profile and "stopped" in profile

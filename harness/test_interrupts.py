@@ -216,3 +216,58 @@ def test_ctrl_c_during_the_crash_test_ends_in_the_one_line_and_exit_130(tmp_path
     assert run.returncode == 130, said[-2000:]
     assert "certlog: interrupted" in said and "Traceback" not in said, said[-3000:]
     _nothing_left(identity, postmaster)
+
+
+def test_sigterm_to_make_returns_only_once_everything_started_is_gone(tmp_path):
+    """make's recipe runs tox through scripts/tox.sh: a SIGTERM (make forwards one; a CI job being cancelled)
+    reaches tox and certlog as a Ctrl-C, and the recipe returns after them, nothing of the run left."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")}
+    environment.update(CERTLOG_REPORT_DIR=str(tmp_path))
+    recipe = subprocess.Popen([str(ROOT / "scripts" / "tox.sh"), "-e", "tests", "--", "-q", "-k", "describe"],
+                              cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        certlog = _until(lambda: _child_running(recipe.pid, b"certlog"), 60, "certlog under tox")
+        identity, postmaster = _server_up(_Pid(certlog))
+        recipe.send_signal(signal.SIGTERM)
+        said = recipe.communicate(timeout=90)[0]
+    finally:
+        if recipe.poll() is None:
+            os.killpg(recipe.pid, signal.SIGKILL)
+    assert recipe.returncode == 143, said[-2000:]
+    assert "certlog: interrupted" in said, said[-2000:]
+    assert not _owned_by(identity) and not _running(postmaster)  # gone before it returned
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie a non-reaping init has not collected yet does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+class _Pid:
+    """A process known by its pid (what _server_up reads of a run)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+
+def _child_running(ancestor: int, marker: bytes) -> int | None:
+    """A descendant of `ancestor` whose command line has `marker` (certlog's own process under tox)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = (int(stat.read_text().rsplit(")", 1)[1].split()[1]),
+                                              (stat.parent / "cmdline").read_bytes())
+        except (OSError, ValueError):
+            continue
+    for pid, (_, cmdline) in parents.items():
+        if marker in cmdline and b"-m\x00certlog" in cmdline:
+            up = pid
+            while up in parents and up != ancestor:
+                up = parents[up][0]
+            if up == ancestor:
+                return pid
+    return None

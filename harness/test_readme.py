@@ -19,8 +19,8 @@ def test_it_opens_with_the_two_commands_and_they_are_the_makefiles():
     opening = README.split("```sh", 1)[1].split("```", 1)[0]
     assert re.findall(r"^make (\w+)", opening, re.MULTILINE) == ["verify", "test"]
     makefile = (ROOT / "Makefile").read_text()
-    assert ".venv/bin/tox -e verify" in makefile.split("verify: setup", 1)[1].split("\n\n")[0]
-    assert ".venv/bin/tox -e gate" in makefile.split("test: setup", 1)[1].split("\n\n")[0]
+    assert "scripts/tox.sh -e verify" in makefile.split("verify: setup", 1)[1].split("\n\n")[0]
+    assert "scripts/tox.sh -e gate" in makefile.split("test: setup", 1)[1].split("\n\n")[0]
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 

@@ -68,6 +68,8 @@ def main(settings: Settings, *, only: list[str] | None = None, say=print) -> int
         bench.check_arguments(settings, "merge-base", False, None)  # its step's settings, refused before any starts
     logs = settings.report_dir / "gate"
     logs.mkdir(parents=True, exist_ok=True)
+    for step in pending:  # every log of this run's steps is this run's, those of steps it never starts included
+        (logs / f"{step.name}.log").write_text("(not started)\n")
     profile = settings.report_dir / "gate.md" if only is None else None  # a part of the gate keeps the whole's
     began = last_word = time.perf_counter()
     stamp = _stamp()
