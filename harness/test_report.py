@@ -154,3 +154,15 @@ def test_the_page_a_reviewer_reads():
     assert "#17" not in text.split("## Verdicts at a glance")[1].split("# Details")[0]
     assert "`supabase/tests/cert_notification_log_structure.sql`: 1 assertion — **failing**: recipient_id is NOT NULL" \
         in text
+
+
+def test_report_of_a_failed_run_exits_1_even_when_the_failing_test_proves_no_requirement(tmp_path):
+    ev = _evidence()  # every requirement proven by a passing test; one more test, of no requirement, failed
+    ev.tests = [records.TestOutcome(nodeid=f"t::{rid}", outcome="passed", requirements=[rid]) for rid in catalogue()]
+    ev.tests.append(records.TestOutcome(nodeid="harness::a_check_of_its_own", outcome="failed", requirements=[]))
+    results.save(tmp_path / "results.json", ev)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTLOG_")} | {
+        "CERTLOG_REPORT_DIR": str(tmp_path / "out")}
+    out = subprocess.run([sys.executable, "-m", "certlog", "report", str(tmp_path / "results.json")], cwd=ROOT,
+                         env=env, capture_output=True, text=True)
+    assert out.returncode == 1 and "harness::a_check_of_its_own" in out.stdout + out.stderr, out.stdout[-500:]
