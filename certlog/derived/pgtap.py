@@ -211,15 +211,18 @@ def render(contract: Contract) -> str:
     w = _Writer(contract)
     for write in SECTIONS:
         write(w)
-    header = [
-        f"-- Structure of {contract.qualified}, through pgTAP's catalog assertions.",
-        "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, not this file.",
-        "-- Runs under `supabase test db` (pg_prove) on any Supabase project with the migrations applied.",
-        "-- Each description starts with the requirement ids (certlog/data/requirements.toml) it proves.",
-        "begin;",
-        f"select plan({w.count});",
-    ]
-    return "\n".join([*header, *w.lines, "", "select * from finish();", "rollback;", ""])
+    return tap_file([f"-- Structure of {contract.qualified}, through pgTAP's catalog assertions.",
+                     "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, "
+                     "not this file.",
+                     "-- Runs under `supabase test db` (pg_prove) on any Supabase project with the migrations applied.",
+                     "-- Each description starts with the requirement ids (certlog/data/requirements.toml) it proves."],
+                    w.count, w.lines)
+
+
+def tap_file(about: list[str], planned: int, body: list[str]) -> str:
+    """A pgTAP test file as supabase test db runs it: what it is about, then one transaction, rolled back."""
+    return "\n".join([*about, "begin;", f"select plan({planned});", *body, "", "select * from finish();", "rollback;",
+                      ""])
 
 
 VECTORS_FILE = PGTAP_TESTS / "cert_notification_log_key_vectors.sql"
@@ -237,15 +240,11 @@ def render_vectors(contract: Contract, vectors: list[dict[str, str]]) -> str:
                f"{q(on)})")
         said = _desc(contract.proves["key_vectors"], f"key of {v['notification_type']} on {on}")
         lines.append(f"select is({key}, {q(v['idempotency_key'])}, {said});")
-    header = [
-        "-- The database's idempotency key function against the shared key vectors, which the Edge Function's",
-        "-- code (deno test) and the suite's Python twin are checked against too.",
-        "-- GENERATED from certlog/data/idempotency_key_vectors.csv by `certlog contract --write`.",
-        "begin;",
-        f"select plan({len(lines)});",
-        "",
-    ]
-    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])
+    return tap_file(["-- The database's idempotency key function against the shared key vectors, which the Edge "
+                     "Function's",
+                     "-- code (deno test) and the suite's Python twin are checked against too.",
+                     "-- GENERATED from certlog/data/idempotency_key_vectors.csv by `certlog contract --write`."],
+                    len(lines), ["", *lines])
 
 
 CRON_FILE = PGTAP_TESTS / "cert_notification_log_cron.sql"
@@ -269,14 +268,10 @@ def render_cron(contract: Contract) -> str:
                f"from cron.job where jobname = {q(job.name)})")
         lines.append(f"select is({may}, true, "
                      f"{_desc(job.requirements, f'the role {job.name} runs as may execute {job.function}')});")
-    header = [
-        "-- The Supabase Cron jobs the migrations schedule, and the role each runs as (needs pg_cron).",
-        "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, not this file.",
-        "begin;",
-        f"select plan({len(lines)});",
-        "",
-    ]
-    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])
+    return tap_file(["-- The Supabase Cron jobs the migrations schedule, and the role each runs as (needs pg_cron).",
+                     "-- GENERATED from certlog/data/contract.toml by `certlog contract --write`: edit the contract, "
+                     "not this file."],
+                    len(lines), ["", *lines])
 
 
 RULE_VECTORS_FILE = PGTAP_TESTS / "cert_notification_log_rule_vectors.sql"
@@ -316,14 +311,7 @@ def render_rule_vectors(contract: Contract, vectors: list[dict[str, str]]) -> st
                      f"{_desc(contract.proves['cycle_vectors'], v['case'] + ': already sent in this cycle')});")
     certifications = [f"  ({q(v['certification_id'])}, {q(VECTOR_MENTOR)}, {q(VECTOR_CHAPTER)}, 'first_aid', "
                       f"date {q(v['expires_on'])} - 730, {q(v['expires_on'])})" for v in vectors]
-    header = [
-        "-- The database's notification rule (public.cert_notification_due, the key of the due day, the batch check",
-        "-- per cycle) against the shared rule vectors, which the Edge Function's code (deno test) and the suite's",
-        "-- Python twin are checked against too.",
-        "-- GENERATED from certlog/data/notification_rule_vectors.csv by `certlog contract --write`.",
-        "begin;",
-        f"select plan({len(lines)});",
-        "",
+    setup = [
         "insert into public.users (id, email, full_name, role, chapter_id) values",
         f"  ({q(VECTOR_MENTOR)}, 'pgtap.rule@example.org', 'pgTAP Rule', 'peer_mentor', {q(VECTOR_CHAPTER)});",
         "insert into public.peer_mentor_certifications",
@@ -334,4 +322,10 @@ def render_rule_vectors(contract: Contract, vectors: list[dict[str, str]]) -> st
         ",\n".join(_logged_rows(vectors)) + ";",
         "",
     ]
-    return "\n".join([*header, *lines, "", "select * from finish();", "rollback;", ""])
+    return tap_file(["-- The database's notification rule (public.cert_notification_due, the key of the due day, the "
+                     "batch check",
+                     "-- per cycle) against the shared rule vectors, which the Edge Function's code (deno test) and "
+                     "the suite's",
+                     "-- Python twin are checked against too.",
+                     "-- GENERATED from certlog/data/notification_rule_vectors.csv by `certlog contract --write`."],
+                    len(lines), ["", *setup, *lines])
