@@ -325,10 +325,13 @@ def catalog_db(catalog_dbs) -> str:
     return catalog_dbs["legacy"]
 
 
+BOUNDED = "-c statement_timeout=60s"  # a test's statement that takes longer has found its answer: it is too slow
+
+
 @pytest.fixture
 def catalog(server, catalog_db):
     """A superuser connection to the legacy-mode catalog database; everything it does is rolled back."""
-    with databases.connect(server, catalog_db) as conn:
+    with databases.connect(server, catalog_db, options=BOUNDED) as conn:
         yield conn
         conn.rollback()
 
@@ -336,7 +339,7 @@ def catalog(server, catalog_db):
 @pytest.fixture
 def superuser(server, db):
     """A superuser connection to the shared database; everything it does is rolled back."""
-    with databases.connect(server, db) as conn:
+    with databases.connect(server, db, options=BOUNDED) as conn:
         yield conn
         conn.rollback()
 
