@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from certlog.cronjob import calls as cron
+from certlog.database import queries
 from certlog.standin.postgrest import postgrest_session
 
 
@@ -24,10 +25,8 @@ def test_a_second_row_with_the_same_key_raises_unique_violation(superuser, sampl
     same one is not skipped silently)."""
     notification_type = sample["notification_type"] if kind == "the same notification" else "expired"
     with pytest.raises(psycopg.errors.UniqueViolation) as caught:
-        superuser.execute(
-            "insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
-            "idempotency_key) values (%s, %s, %s, %s)",
-            (sample["certification_id"], notification_type, sample["recipient_id"], sample["idempotency_key"]))
+        queries.insert_row(superuser, sample["certification_id"], notification_type, sample["recipient_id"],
+                           sample["idempotency_key"])
     assert caught.value.sqlstate == "23505"
     assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_key"
 

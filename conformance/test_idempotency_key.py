@@ -46,8 +46,5 @@ def test_sql_function_ignores_the_sessions_date_style(superuser):
 ], ids=["email", "plain-text", "upper-case", "too-short", "too-long", "padded"])
 def test_a_key_that_is_not_64_lowercase_hex_is_rejected(superuser, sample, key):
     with pytest.raises(psycopg.errors.CheckViolation) as caught:
-        superuser.execute(
-            "insert into public.cert_notification_log (certification_id, notification_type, recipient_id, "
-            "idempotency_key) values (%s, 'expired', %s, %s)",
-            (sample["certification_id"], sample["recipient_id"], key))
+        queries.insert_row(superuser, sample["certification_id"], "expired", sample["recipient_id"], key)
     assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_format_check"

@@ -1,12 +1,17 @@
-"""AC-1, TEST-3: invalid values are refused by the database with their SQLSTATE."""
+"""AC-1, TEST-3: invalid values are refused by the database with their SQLSTATE.
+
+Every row names its sent_at but the one that proves the defaults: a test of a CHECK or a reference does not depend
+on sent_at's default."""
 
 import uuid
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 
 COLUMNS = ("certification_id", "notification_type", "recipient_id", "idempotency_key", "sent_at")
 VALID_KEY = "0" * 64
+SENT_AT = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 
 def _insert(conn, row):
@@ -17,14 +22,16 @@ def _insert(conn, row):
 
 def _row(sample, **overrides):
     row = {"certification_id": sample["certification_id"], "notification_type": "expired",
-           "recipient_id": sample["recipient_id"], "idempotency_key": VALID_KEY}
+           "recipient_id": sample["recipient_id"], "idempotency_key": VALID_KEY, "sent_at": SENT_AT}
     row.update(overrides)
     return row
 
 
 @pytest.mark.requirement("AC-1")
 def test_a_valid_row_is_accepted_with_defaults_filled(superuser, sample):
-    _insert(superuser, _row(sample))
+    row = _row(sample)
+    del row["sent_at"]
+    _insert(superuser, row)
     row_id, sent_at, now = superuser.execute(
         "select id, sent_at, now() from public.cert_notification_log where idempotency_key = %s",
         (VALID_KEY,)).fetchone()

@@ -12,6 +12,7 @@ import pytest
 
 from certlog.cronjob import calls as cron
 from certlog.database import connections as databases
+from certlog.database import queries
 from certlog.standin.postgrest import postgrest_session
 
 WAITING = ("select count(*) from pg_stat_activity where pid = %s and wait_event_type = 'Lock' "
@@ -69,10 +70,8 @@ def test_an_expiry_date_moved_14_days_is_the_same_cycle_and_15_days_a_new_one(se
     warning under its new key, beyond that it stores it (a new cycle)."""
     sent = _seven_days(sample, sample["expires_on"])
     with databases.connect(server, fresh_db, autocommit=True) as admin:
-        admin.execute("insert into public.cert_notification_log (certification_id, notification_type, sent_at, "
-                      "recipient_id, idempotency_key) values (%s, %s, %s, %s, %s)",
-                      (sent.certification_id, sent.notification_type, datetime.combine(sent.due_on, clock(2), UTC),
-                       sent.recipient_id, sent.key))
+        queries.insert_row(admin, sent.certification_id, sent.notification_type, sent.recipient_id, sent.key,
+                           datetime.combine(sent.due_on, clock(2), UTC))
         admin.execute("update public.peer_mentor_certifications set expires_on = expires_on + %s where id = %s",
                       (moved, sample["certification_id"]))
     with postgrest_session(server, fresh_db) as api, api.request("service_role") as conn:
@@ -84,7 +83,5 @@ def test_an_expiry_date_moved_14_days_is_the_same_cycle_and_15_days_a_new_one(se
 def test_a_malformed_key_for_a_notification_already_sent_is_refused_not_taken_for_a_duplicate(superuser, sample):
     """The database's check of the key judges it before the cycle's row is looked for."""
     with pytest.raises(psycopg.errors.CheckViolation):
-        superuser.execute("insert into public.cert_notification_log (certification_id, notification_type, "
-                          "recipient_id, idempotency_key) values (%s, %s, %s, %s)",
-                          (sample["certification_id"], sample["notification_type"], sample["recipient_id"],
-                           sample["idempotency_key"][:63]))
+        queries.insert_row(superuser, sample["certification_id"], sample["notification_type"], sample["recipient_id"],
+                           sample["idempotency_key"][:63])

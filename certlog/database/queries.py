@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 
 from psycopg.rows import dict_row
@@ -24,3 +25,13 @@ def one(conn, name: str, params=None) -> dict:
     if len(found) != 1:
         raise LookupError(f"{name}.sql returned {len(found)} rows, expected exactly one")
     return found[0]
+
+
+SENT_AT = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # a night's run, for rows written directly
+
+
+def insert_row(conn, certification_id, notification_type, recipient_id, idempotency_key, sent_at=SENT_AT) -> None:
+    """One row with every column named (insert_row.sql)."""
+    conn.execute(text("insert_row"), {"certification_id": certification_id, "notification_type": notification_type,
+                                       "recipient_id": recipient_id, "idempotency_key": idempotency_key,
+                                       "sent_at": sent_at})

@@ -112,7 +112,6 @@ class Contract:
     row_level_security: bool
     forced_row_level_security: bool
     policies: tuple[str, ...]
-    table_requirements: tuple[str, ...]
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
@@ -122,7 +121,7 @@ class Contract:
     rule: Rule
     indexes: tuple[Index, ...]
     privileges: dict[str, tuple[str, ...]]
-    privilege_requirements: tuple[str, ...]
+    privilege_proves: dict[str, dict[str, tuple[str, ...]]]  # role -> privilege (or "other") -> requirements
     functions: tuple[Function, ...]
     triggers: tuple[Trigger, ...]
     documented_column: str
@@ -134,6 +133,11 @@ class Contract:
     @property
     def qualified(self) -> str:
         return f"{self.schema}.{self.table}"
+
+    def privilege_requirements(self, role: str, privilege: str) -> tuple[str, ...]:
+        """What the role's holding (or not holding) of the privilege proves."""
+        proves = self.privilege_proves[role]
+        return proves.get(privilege, proves["other"])
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -164,13 +168,13 @@ def load() -> Contract:
         allowed = tuple(t.name for t in types) if c.get("allowed") == "notification_types" else _t(c.get("allowed"))
         checks.append(Check(c["name"], c["column"], _t(c["requirements"]), allowed, c.get("pattern")))
     privileges = dict(raw["privileges"])
-    privilege_requirements = _t(privileges.pop("requirements"))
+    proves = privileges.pop("proves")
     documentation = raw["documentation"]
     return Contract(
         schema=table["schema"], table=table["name"], owner=table["owner"],
         row_level_security=table["row_level_security"],
         forced_row_level_security=table["forced_row_level_security"],
-        policies=_t(table["policies"]), table_requirements=_t(table["requirements"]),
+        policies=_t(table["policies"]),
         columns=tuple(Column(**c) for c in raw["column"]),
         primary_key=_t(raw["primary_key"]["columns"]),
         foreign_keys=tuple(ForeignKey(_t(f["columns"]), f["references"], _t(f["references_columns"]), f["on_delete"],
@@ -182,7 +186,7 @@ def load() -> Contract:
         indexes=tuple(Index(i["name"], _t(i["columns"]), i["method"], i["unique"], i["purpose"],
                             _t(i["requirements"])) for i in raw["index"]),
         privileges={role: _t(privileges.get(role)) for role in API_ROLES},
-        privilege_requirements=privilege_requirements,
+        privilege_proves={role: {p: _t(ids) for p, ids in proves[role].items()} for role in API_ROLES},
         functions=tuple(Function(f["name"], _t(f["arguments"]), f["returns"], f["language"], f["volatility"],
                                  f["security_definer"], _t(f["execute"]), _t(f["requirements"]))
                         for f in raw["function"]),

@@ -17,6 +17,7 @@ class Diagnosis:
     declared: frozenset[str]  # the requirements it says it breaks
     failed: frozenset[str]  # the requirements the whole suite turned FAIL
     not_run: frozenset[str] = frozenset()  # requirements whose tests never ran (the session stopped first)
+    failing: tuple[tuple[str, str], ...] = ()  # (requirement, its first failing test and message) for each FAIL
 
     @property
     def found(self) -> frozenset[str]:
@@ -57,4 +58,13 @@ def markdown(diagnoses: list[Diagnosis], title: str) -> str:
     return (f"# {title}\n\nPrecision {precision:.0%} (of the requirements turned FAIL, the share the mutant declared), "
             f"recall {recall:.0%} (of those declared, the share turned FAIL), over {len(diagnoses)} broken "
             f"migrations: {verdict} the bar (recall {RECALL_NEEDED:.0%}, precision {PRECISION_NEEDED:.0%}).\n\n"
-            + table(["Mutant", "Declares it breaks", "Turned FAIL", "Missed", "Also FAIL", "Not run"], rows) + "\n")
+            + table(["Mutant", "Declares it breaks", "Turned FAIL", "Missed", "Also FAIL", "Not run"], rows) + "\n"
+            + _unexpected(diagnoses))
+
+
+def _unexpected(diagnoses: list[Diagnosis]) -> str:
+    """Where a mutant turned FAIL a requirement it does not declare: the test that did it, and why."""
+    lines = [f"- `{d.mutant}` turned **{requirement}** FAIL: {why}"
+             for d in diagnoses for requirement, why in d.failing if requirement in d.extra]
+    return ("\n## Requirements turned FAIL that the mutant does not declare\n\n" + "\n".join(lines) + "\n"
+            if lines else "")

@@ -158,9 +158,18 @@ def _diagnosis(mutant: Mutant, evidence) -> Diagnosis:
     from certlog.plugin.record import stated_requirements
 
     verdicts = verdicts_of(evidence)
+    failing = tuple((v.requirement.id, _first_failure(v.tests)) for v in verdicts if v.verdict == FAIL)
     return Diagnosis(mutant.id, frozenset(stated_requirements(mutant.breaks)),
                      frozenset(v.requirement.id for v in verdicts if v.verdict == FAIL),
-                     frozenset(v.requirement.id for v in verdicts if v.verdict == NOT_RUN))
+                     frozenset(v.requirement.id for v in verdicts if v.verdict == NOT_RUN), failing)
+
+
+def _first_failure(tests) -> str:
+    failed = [t for t in tests if t.outcome != "passed"]
+    if not failed:
+        return "no test failed"
+    message = " ".join(failed[0].message.split())[:160].replace("|", "\\|")
+    return f"`{failed[0].nodeid}` ({len(failed)} failing): {message}"
 
 
 # --- the runner ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 -- Behaviour of public.cert_notification_log: the task's three pgTAP tests, client roles switched
 -- as PostgREST switches them, the cron job's ON CONFLICT path, append-only. Each description
 -- starts with the requirement ids it proves (certlog/data/requirements.toml).
--- Fixture rows are created inside the transaction and rolled back.
+-- Fixture rows are created inside the transaction and rolled back; they name every column, so that a
+-- missing default fails the assertion about it, not the whole file.
 begin;
 select plan(21);
 
@@ -14,23 +15,26 @@ values
    'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'peer_mentor_basic', '2024-12-02', '2026-12-02'),
   ('33333333-3333-4333-8333-333333333333', '11111111-1111-4111-8111-111111111111',
    'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'first_aid', '2024-12-02', '2026-12-02');
-insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key) values
+insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key, sent_at) values
   ('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '11111111-1111-4111-8111-111111111111',
-   public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '2026-09-03')),
+   public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '2026-09-03'),
+   '2026-09-03 02:00+00'),
   ('22222222-2222-4222-8222-222222222222', 'expiry_warning_30d', '11111111-1111-4111-8111-111111111111',
-   public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_30d', '2026-11-02'));
+   public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_30d', '2026-11-02'),
+   '2026-11-02 02:00+00');
 
 -- The task's three pgTAP tests.
 select throws_ok(
-  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
+  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key, sent_at)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111',
-             public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '2026-09-03')) $$,
+             public.cert_notification_idempotency_key('22222222-2222-4222-8222-222222222222', 'expiry_warning_90d', '2026-09-03'),
+             '2026-12-02 02:00+00') $$,
   '23505', null, 'TEST-1, AC-3: a second row with the same idempotency_key raises unique_violation');
 
 select throws_ok(
-  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
+  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key, sent_at)
      values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_60d', '11111111-1111-4111-8111-111111111111',
-             repeat('b', 64)) $$,
+             repeat('b', 64), '2026-10-03 02:00+00') $$,
   '23514', null, 'TEST-3, AC-1: an invalid notification_type raises check_violation');
 
 select lives_ok(
@@ -42,9 +46,9 @@ select is_empty(
 
 -- The key refuses anything but 64 lowercase hex characters, so it can carry no PII.
 select throws_ok(
-  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
+  $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key, sent_at)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111',
-             'pgtap.mentor@example.org:expired:2026-12-02') $$,
+             'pgtap.mentor@example.org:expired:2026-12-02', '2026-12-02 02:00+00') $$,
   '23514', null, 'SEC-3: a key carrying an e-mail address raises check_violation');
 
 -- The cron job, as service_role (PostgREST: role and claims set for the transaction).
@@ -67,8 +71,8 @@ select is(
     where certification_id = '33333333-3333-4333-8333-333333333333' and notification_type = 'expiry_warning_7d'),
   1::bigint, 'TEST-4, AC-3: service_role: the retried notification is stored exactly once');
 select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null,
-  'IMPL-2, SEC-2: service_role cannot UPDATE');
-select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'IMPL-2, SEC-2: service_role cannot DELETE');
+  'IMPL-2: service_role cannot UPDATE');
+select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'IMPL-2: service_role cannot DELETE');
 reset role;
 
 select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '55000', null,
@@ -77,7 +81,7 @@ select throws_ok($$ update public.cert_notification_log set sent_at = now() wher
 -- anon, as PostgREST switches to it.
 set local role anon;
 set local request.jwt.claims to '{"role": "anon", "iss": "supabase"}';
-select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'AC-5, SEC-1: anon cannot SELECT');
+select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'SEC-1: anon cannot SELECT');
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,
@@ -90,7 +94,7 @@ reset role;
 -- authenticated, as PostgREST switches to it.
 set local role authenticated;
 set local request.jwt.claims to '{"role": "authenticated", "iss": "supabase", "sub": "11111111-1111-4111-8111-111111111111", "aud": "authenticated"}';
-select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'AC-5, SEC-1: authenticated cannot SELECT');
+select throws_ok($$ select * from public.cert_notification_log $$, '42501', null, 'SEC-1: authenticated cannot SELECT');
 select throws_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expired', '11111111-1111-4111-8111-111111111111', repeat('c', 64)) $$,

@@ -3,7 +3,7 @@
 -- Runs under `supabase test db` (pg_prove) on any Supabase project with the migrations applied.
 -- Each description starts with the requirement ids (certlog/data/requirements.toml) it proves.
 begin;
-select plan(146);
+select plan(165);
 
 -- The table and its owner
 select has_table('public', 'cert_notification_log', 'AC-1: table public.cert_notification_log exists');
@@ -61,10 +61,29 @@ select is((select concat_ws(' ', case when x.indisunique then 'unique' end, case
 -- Row level security and privileges
 select is((select relrowsecurity from pg_class where oid = 'public.cert_notification_log'::regclass), true, 'AC-5: row level security is enabled');
 select is((select relforcerowsecurity from pg_class where oid = 'public.cert_notification_log'::regclass), false, 'AC-5: row level security is not forced on the owner (the purge and cascades act as it)');
-select policies_are('public', 'cert_notification_log', array[]::name[], 'AC-5, SEC-1: no RLS policy exists: anon and authenticated can read and write nothing');
-select table_privs_are('public', 'cert_notification_log', 'anon', array[]::text[], 'AC-5, SEC-1, SEC-2, PLAT-1: anon holds exactly no privilege on the table');
-select table_privs_are('public', 'cert_notification_log', 'authenticated', array[]::text[], 'AC-5, SEC-1, SEC-2, PLAT-1: authenticated holds exactly no privilege on the table');
-select table_privs_are('public', 'cert_notification_log', 'service_role', array['SELECT', 'INSERT']::text[], 'AC-5, SEC-1, SEC-2, PLAT-1: service_role holds exactly SELECT, INSERT on the table');
+select is_empty($$ select policyname from pg_policies where schemaname = 'public' and tablename = 'cert_notification_log' and cmd in ('SELECT', 'ALL') $$, 'SEC-1: no RLS policy lets anyone read the table');
+select is_empty($$ select policyname from pg_policies where schemaname = 'public' and tablename = 'cert_notification_log' and cmd in ('INSERT', 'UPDATE', 'DELETE', 'ALL') $$, 'AC-5: no RLS policy lets anyone write the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'SELECT'), false, 'SEC-1: anon does not hold SELECT on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'INSERT'), false, 'AC-5, SEC-2: anon does not hold INSERT on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'UPDATE'), false, 'AC-5: anon does not hold UPDATE on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'DELETE'), false, 'AC-5: anon does not hold DELETE on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'TRUNCATE'), false, 'AC-5: anon does not hold TRUNCATE on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'REFERENCES'), false, 'AC-5: anon does not hold REFERENCES on the table');
+select is(has_table_privilege('anon', 'public.cert_notification_log', 'TRIGGER'), false, 'AC-5: anon does not hold TRIGGER on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'SELECT'), false, 'SEC-1: authenticated does not hold SELECT on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'INSERT'), false, 'AC-5, SEC-2: authenticated does not hold INSERT on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'UPDATE'), false, 'AC-5: authenticated does not hold UPDATE on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'DELETE'), false, 'AC-5: authenticated does not hold DELETE on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'TRUNCATE'), false, 'AC-5: authenticated does not hold TRUNCATE on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'REFERENCES'), false, 'AC-5: authenticated does not hold REFERENCES on the table');
+select is(has_table_privilege('authenticated', 'public.cert_notification_log', 'TRIGGER'), false, 'AC-5: authenticated does not hold TRIGGER on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'SELECT'), true, 'SEC-2: service_role holds SELECT on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'INSERT'), true, 'SEC-2: service_role holds INSERT on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'UPDATE'), false, 'IMPL-2: service_role does not hold UPDATE on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'DELETE'), false, 'IMPL-2: service_role does not hold DELETE on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'TRUNCATE'), false, 'IMPL-2: service_role does not hold TRUNCATE on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'REFERENCES'), false, 'IMPL-2: service_role does not hold REFERENCES on the table');
+select is(has_table_privilege('service_role', 'public.cert_notification_log', 'TRIGGER'), false, 'IMPL-2: service_role does not hold TRIGGER on the table');
 
 -- Functions
 select has_function('public', 'cert_notification_idempotency_key', array['uuid', 'text', 'date']::name[], 'IMPL-1, SEC-3: cert_notification_idempotency_key(uuid, text, date) exists');
