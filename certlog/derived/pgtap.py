@@ -164,14 +164,15 @@ def _functions(w: _Writer) -> None:
         w.add(f"function_lang_is({s}, {q(f.name)}, {args}, {q(f.language)}", ids, f"{sig} is written in {f.language}")
         w.add(f"volatility_is({s}, {q(f.name)}, {args}, {q(f.volatility)}", ids, f"{sig} is {f.volatility}")
         definer = "is_definer" if f.security_definer else "isnt_definer"
-        w.add(f"{definer}({s}, {q(f.name)}, {args}", ids,
+        w.add(f"{definer}({s}, {q(f.name)}, {args}", f.guarded_by,
               f"{sig} is SECURITY {'DEFINER' if f.security_definer else 'INVOKER'}")
         config = (f"(select proconfig from pg_proc where oid = to_regprocedure("
                   f"{q(c.schema + '.' + f.name + '(' + ','.join(f.arguments) + ')')}))")
         w.add(f"is({config}, array['search_path=\"\"']", c.proves["search_path"], f"{sig} pins an empty search_path")
         for role in c.privileges:
             granted = ["EXECUTE"] if role in f.execute else []
-            w.add(f"function_privs_are({s}, {q(f.name)}, {args}, {q(role)}, {array(granted)}", ids,
+            w.add(f"function_privs_are({s}, {q(f.name)}, {args}, {q(role)}, {array(granted)}",
+                  ids if granted else f.guarded_by,
                   f"{role} {'can' if granted else 'cannot'} execute {sig}")
 
 

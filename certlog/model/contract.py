@@ -78,6 +78,11 @@ class Function:
     security_definer: bool
     execute: tuple[str, ...]
     requirements: tuple[str, ...]
+    guards: tuple[str, ...] = ()  # what its SECURITY and who may EXECUTE it prove, where not its requirements
+
+    @property
+    def guarded_by(self) -> tuple[str, ...]:
+        return self.guards or self.requirements
 
     @property
     def signature(self) -> str:
@@ -188,7 +193,8 @@ def load() -> Contract:
         privileges={role: _t(privileges.get(role)) for role in API_ROLES},
         privilege_proves={role: {p: _t(ids) for p, ids in proves[role].items()} for role in API_ROLES},
         functions=tuple(Function(f["name"], _t(f["arguments"]), f["returns"], f["language"], f["volatility"],
-                                 f["security_definer"], _t(f["execute"]), _t(f["requirements"]))
+                                 f["security_definer"], _t(f["execute"]), _t(f["requirements"]),
+                                 _t(f.get("guards")))
                         for f in raw["function"]),
         triggers=tuple(Trigger(t["name"], t["function"], t["timing"], _t(t["events"]), t["level"],
                                _t(t["requirements"])) for t in raw["trigger"]),

@@ -191,9 +191,9 @@ def run_all(mutants: list[Mutant], settings: Settings, scratch: Path, *, workers
             verdict = ("passes" if not outcome.killed else "FAILS") if outcome.id == CONTROL.id else (
                 "caught" if outcome.killed else "SURVIVED")
             say(f"[{done}/{len(jobs)}] {outcome.id}: {verdict} ({outcome.seconds:.1f}s)"
-                + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.id != CONTROL.id else "")
+                + (f" by {outcome.caught_by[0]}" if outcome.caught_by and outcome.killed else "")
                 + (f"; {outcome.pgtap_alone}" if outcome.pgtap_alone else "")
-                + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.id != CONTROL.id else ""))
+                + (f"\n      {outcome.message[:200]}" if outcome.message and outcome.killed else ""))
     control = outcomes.pop(CONTROL.id)
     return control, [outcomes[m.id] for m in mutants]
 
