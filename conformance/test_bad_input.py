@@ -1,9 +1,11 @@
 """AC-1, AC-3, AC-5, IMPL-2, SEC-2, SEC-3, TEST-3: every invalid write is refused with its exact SQLSTATE and
 changes nothing.
 
-Each write is sent as PostgREST sends it and committed; afterwards the table's row count and newest row version must
-be what they were just before it (any committed INSERT, UPDATE or DELETE changes one), so a write wrongly accepted
-fails its own case only. Each case proves the requirement of the rule it meets.
+A write of an invalid value is the owner's (a constraint does not depend on who writes: the cron job's right to
+write is SEC-2's, proven on its own); each write of a role is sent as PostgREST sends it. Each is committed;
+afterwards the table's row count and newest row version must be what they were just before it (any committed
+INSERT, UPDATE or DELETE changes one), so a write wrongly accepted fails its own case only. Each case proves the
+requirement of the rule it meets.
 """
 
 import hashlib
@@ -35,23 +37,23 @@ def _insert(certification_id=CERT, notification_type="'expired'", recipient_id=R
 NOT_NULL, TYPES, KEY_FORMAT, KEYS = ("AC-1",), ("AC-1", "TEST-3"), ("SEC-3",), ("AC-1",)
 WRITES = {
     # case: (role, statement, SQLSTATE, requirements)
-    "null certification_id": ("service_role", _insert(certification_id="null"), "23502", NOT_NULL),
-    "null notification_type": ("service_role", _insert(notification_type="null"), "23502", NOT_NULL),
-    "null recipient_id": ("service_role", _insert(recipient_id="null"), "23502", NOT_NULL),
-    "null idempotency_key": ("service_role", _insert(key="null"), "23502", NOT_NULL),
-    "null sent_at": ("service_role", _insert(sent_at="null"), "23502", NOT_NULL),
-    "null id": ("service_role", _insert(extra=("id", "null")), "23502", NOT_NULL),
-    "unknown type": ("service_role", _insert(notification_type="'expiry_warning_1d'"), "23514", TYPES),
-    "wrong-case type": ("service_role", _insert(notification_type="'Expired'"), "23514", TYPES),
-    "padded type": ("service_role", _insert(notification_type="' expired'"), "23514", TYPES),
-    "key too short": ("service_role", _insert(key="repeat('a', 63)"), "23514", KEY_FORMAT),
-    "key too long": ("service_role", _insert(key="repeat('a', 65)"), "23514", KEY_FORMAT),
-    "upper-case key": ("service_role", _insert(key="repeat('A', 64)"), "23514", KEY_FORMAT),
-    "key with an e-mail address": ("service_role", _insert(key="'mentor@example.org:expired:2026-11-25'"), "23514",
+    "null certification_id": ("postgres", _insert(certification_id="null"), "23502", NOT_NULL),
+    "null notification_type": ("postgres", _insert(notification_type="null"), "23502", NOT_NULL),
+    "null recipient_id": ("postgres", _insert(recipient_id="null"), "23502", NOT_NULL),
+    "null idempotency_key": ("postgres", _insert(key="null"), "23502", NOT_NULL),
+    "null sent_at": ("postgres", _insert(sent_at="null"), "23502", NOT_NULL),
+    "null id": ("postgres", _insert(extra=("id", "null")), "23502", NOT_NULL),
+    "unknown type": ("postgres", _insert(notification_type="'expiry_warning_1d'"), "23514", TYPES),
+    "wrong-case type": ("postgres", _insert(notification_type="'Expired'"), "23514", TYPES),
+    "padded type": ("postgres", _insert(notification_type="' expired'"), "23514", TYPES),
+    "key too short": ("postgres", _insert(key="repeat('a', 63)"), "23514", KEY_FORMAT),
+    "key too long": ("postgres", _insert(key="repeat('a', 65)"), "23514", KEY_FORMAT),
+    "upper-case key": ("postgres", _insert(key="repeat('A', 64)"), "23514", KEY_FORMAT),
+    "key with an e-mail address": ("postgres", _insert(key="'mentor@example.org:expired:2026-11-25'"), "23514",
                                    KEY_FORMAT),
-    "unknown certification": ("service_role", _insert(certification_id="gen_random_uuid()"), "23503", KEYS),
-    "unknown recipient": ("service_role", _insert(recipient_id="gen_random_uuid()"), "23503", KEYS),
-    "duplicate key": ("service_role", _insert(key="%(sample_key)s"), "23505", ("AC-3",)),
+    "unknown certification": ("postgres", _insert(certification_id="gen_random_uuid()"), "23503", KEYS),
+    "unknown recipient": ("postgres", _insert(recipient_id="gen_random_uuid()"), "23503", KEYS),
+    "duplicate key": ("postgres", _insert(key="%(sample_key)s"), "23505", ("AC-3",)),
 }
 COLUMNS = {"id": "gen_random_uuid()", "certification_id": CERT, "notification_type": "'expired'",
            "sent_at": "now()", "recipient_id": RECIPIENT, "idempotency_key": KEY}

@@ -1,4 +1,4 @@
-"""TEST-4, AC-3, IMPL-1, RULE-3 under stress: overlapping cron runs send every notification exactly once."""
+"""RULE-3, TEST-4 under stress: overlapping cron runs send every notification exactly once."""
 
 import random
 import threading
@@ -56,15 +56,19 @@ def _keys_in_table(server, db, keys):
 
 
 def _tonight(server, db, day: date, limit: int) -> list[cron.Notification]:
-    """What the job would send on `day`: the rule's notifications not yet sent in their cycle."""
-    with postgrest_session(server, db) as api, api.request("service_role") as conn:
-        return cron.unsent(conn, cron.due(conn, day))[:limit]
+    """What the job would send on `day`: the rule's notifications of no type their certification has a row of
+    (read as the owner, not through the batch check: a slow batch check is PERF-2's finding, not this test's)."""
+    with databases.connect(server, db) as conn:
+        due = cron.due(conn, day)
+        logged = set(conn.execute("select certification_id, notification_type from public.cert_notification_log "
+                                  "where certification_id = any(%s)", ([n.certification_id for n in due],)).fetchall())
+    return [n for n in due if (n.certification_id, n.notification_type) not in logged][:limit]
 
 
 NIGHT = date(2026, 11, 25)
 
 
-@pytest.mark.requirement("TEST-4", "AC-3", "IMPL-1", "RULE-3")
+@pytest.mark.requirement("RULE-3", "TEST-4")
 def test_eight_overlapping_cron_runs_store_every_notification_once(server, fresh_db, evidence):
     today = _tonight(server, fresh_db, NIGHT, NOTIFICATIONS)
     keys = [n.key for n in today]

@@ -58,7 +58,7 @@ def test_a_later_nights_run_of_the_same_notification_makes_the_same_key(postgres
     assert (stored, retry, tomorrow) == ([tonight.key], [], [])
 
 
-@pytest.mark.requirement("RULE-2", "RULE-3")
+@pytest.mark.requirement("RULE-3")
 def test_a_corrected_expiry_date_sends_nothing_again_and_a_renewal_sends_anew(postgrest, sample):
     """Its expiry corrected 3 days later: another due day, another key, the same cycle: the database skips it.
     Renewed a year later: a new cycle, a new notification."""

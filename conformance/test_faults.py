@@ -61,7 +61,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(harness, serv
         name = harness.clone("fault_migrated")
     try:
         source = cert_notification_log_migration(settings.migrations_dir).read_text()
-        cut = source.index("alter table public.cert_notification_log enable row level security;")
+        cut = source.index(";\n", source.index("create table")) + 2  # after the table, before the rest
         broken = tmp_path / "broken.sql"
         broken.write_text(source[:cut] + "select 1 / 0;  -- injected failure\n" + source[cut:])
         before = psql.schema_dump(server, name)

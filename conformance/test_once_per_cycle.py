@@ -79,7 +79,7 @@ def test_an_expiry_date_moved_14_days_is_the_same_cycle_and_15_days_a_new_one(se
     assert bool(again) is stored
 
 
-@pytest.mark.requirement("SEC-3", "RULE-3")
+@pytest.mark.requirement("SEC-3")
 def test_a_malformed_key_for_a_notification_already_sent_is_refused_not_taken_for_a_duplicate(superuser, sample):
     """The database's check of the key judges it before the cycle's row is looked for."""
     with pytest.raises(psycopg.errors.CheckViolation):

@@ -4,15 +4,16 @@ For every prefix of the migrations: a database gets that prefix through `supabas
 that version writes rows (a renewed certification's previous cycle among them) and calls its batch check; then the
 rest is pushed on top. The rows must survive exactly; the previous batch check (two arguments) must fail with the
 documented error (0A000, naming expires_on) while the previous upsert keeps working; the new batch check must
-answer for each certification's current cycle; and the result must be the schema a fresh apply gives (so it meets
-the contract wherever a fresh apply does: the structure test judges that one, under each fact's requirement).
+know every row the previous version wrote; and the result must be the schema a fresh apply gives (so it meets the
+contract wherever a fresh apply does: the structure test judges that one, and the rule's vectors how the batch
+check answers for a renewal's new cycle, each under its own requirement).
 """
 
 import difflib
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -78,9 +79,7 @@ def _chain(harness, server, settings, cli, scratch: Path, prefix: int, fresh_sch
             with api.request("service_role") as conn:
                 later = cron.not_yet_logged(conn, 10)
                 stored_later = cron.upsert(conn, later)
-                renewal = cron.Notification(renewed.certification_id, renewed.notification_type,
-                                            renewed.recipient_id, renewed.expires_on + timedelta(days=365))
-                answered = cron.already_sent(conn, [*batch[1:], renewal])
+                answered = cron.already_sent(conn, batch[1:])  # the renewed one is in a cycle of its own now
         schema = psql.schema_dump(server, db)
     finally:
         harness.workspace.discard(db)
@@ -96,7 +95,7 @@ def _chain(harness, server, settings, cli, scratch: Path, prefix: int, fresh_sch
     if len(stored_later) != len(later) or len(later) != 10:
         wrong.append(f"the previous upsert stored {len(stored_later)} of {len(later)} new notifications")
     if answered != list(range(len(batch) - 1)):
-        wrong.append("the batch check does not answer each notification for its cycle after the upgrade")
+        wrong.append("the batch check does not know the rows the previous version wrote")
     if schema != fresh_schema:
         changed = [line for line in difflib.unified_diff(fresh_schema.splitlines(), schema.splitlines(), lineterm="",
                                                          n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]

@@ -1,4 +1,4 @@
-"""AC-7, PLAT-1: applied twice as postgres, the schema dump is identical and no row is lost."""
+"""AC-7 (PLAT-1: as postgres): applied twice as postgres, the schema dump is identical and no row is lost."""
 
 import difflib
 
@@ -7,7 +7,7 @@ import pytest
 from certlog.settings import PRIVILEGE_MODES
 
 
-@pytest.mark.requirement("AC-7", "PLAT-1")
+@pytest.mark.requirement("AC-7")
 @pytest.mark.parametrize("mode", PRIVILEGE_MODES)
 def test_second_apply_leaves_the_schema_dump_identical(templates, mode):
     proof = templates[mode].idempotency

@@ -311,7 +311,7 @@ def render_rule_vectors(contract: Contract, vectors: list[dict[str, str]]) -> st
         key = (f"public.cert_notification_idempotency_key({cert}, {q(due)}, "
                f"date {q(e)} - public.cert_notification_days_before({q(due)}))")
         lines.append(f"select is({key}, {q(v['key'])}, "
-                     f"{_desc(contract.proves['rule_vectors'], v['case'] + ': its key, of its due day')});")
+                     f"{_desc(contract.proves['rule_vector_keys'], v['case'] + ': its key, of its due day')});")
         sent = (f"exists(select 1 from public.cert_notifications_already_sent(array[{cert}]::uuid[], "
                 f"array[{q(due)}]::text[], array[{q(e)}]::date[]))")
         lines.append(f"select is({sent}, {v['already_sent']}, "

@@ -59,7 +59,7 @@ select lives_ok(
      values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '11111111-1111-4111-8111-111111111111',
              public.cert_notification_idempotency_key('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '2026-11-25'))
      on conflict (idempotency_key) do nothing $$,
-  'SEC-2, TEST-4: service_role: the cron insert of a new notification succeeds');
+  'TEST-4: service_role: the cron insert of a new notification succeeds');
 select lives_ok(
   $$ insert into public.cert_notification_log (certification_id, notification_type, recipient_id, idempotency_key)
      values ('33333333-3333-4333-8333-333333333333', 'expiry_warning_7d', '11111111-1111-4111-8111-111111111111',
@@ -69,7 +69,7 @@ select lives_ok(
 select is(
   (select count(*) from public.cert_notification_log
     where certification_id = '33333333-3333-4333-8333-333333333333' and notification_type = 'expiry_warning_7d'),
-  1::bigint, 'TEST-4, AC-3: service_role: the retried notification is stored exactly once');
+  1::bigint, 'TEST-4: service_role: the retried notification is stored exactly once');
 select throws_ok($$ update public.cert_notification_log set sent_at = now() where notification_type = 'expired' $$, '42501', null,
   'IMPL-2: service_role cannot UPDATE');
 select throws_ok($$ delete from public.cert_notification_log where notification_type = 'expired' $$, '42501', null, 'IMPL-2: service_role cannot DELETE');
