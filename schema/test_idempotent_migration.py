@@ -1,4 +1,5 @@
-"""AC-7 (PLAT-1: as postgres): applied twice as postgres, the schema dump is identical and no row is lost."""
+"""AC-7 (PLAT-1: as postgres): applied twice as postgres, the schema dump is identical, no row is lost and the
+scheduled jobs are those of one apply."""
 
 import difflib
 
@@ -23,6 +24,16 @@ def test_second_apply_keeps_every_row_unchanged(templates, mode):
     proof = templates[mode].idempotency
     assert proof.before_second_apply.rows == templates[mode].seed.log_rows
     assert proof.after_second_apply == proof.before_second_apply
+
+
+@pytest.mark.requirement("AC-7")
+@pytest.mark.parametrize("mode", PRIVILEGE_MODES)
+def test_second_apply_schedules_no_job_again(templates, mode):
+    """pg_cron's jobs are rows, not schema: a second apply must leave them as the first left them (a job
+    scheduled without a name is added again by every apply)."""
+    proof = templates[mode].idempotency
+    assert proof.jobs_after == proof.jobs_before, (
+        f"jobs after the first apply: {list(proof.jobs_before)}; after the second: {list(proof.jobs_after)}")
 
 
 @pytest.mark.requirement("PLAT-1")

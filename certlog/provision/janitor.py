@@ -92,12 +92,20 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGTERM)
 
 
-def _remove_containers(docker_host: str, label: str) -> None:
+def _remove_containers(docker_host: str, label: str, attempts: int = 3) -> None:
+    """Force-remove the run's containers; a busy podman may time out or still be starting one, so list again
+    until none is left (a few attempts)."""
     import docker
 
-    with contextlib.suppress(Exception):
-        for container in docker.DockerClient(base_url=docker_host).containers.list(all=True, filters={"label": label}):
-            container.remove(force=True)
+    for _ in range(attempts):
+        with contextlib.suppress(Exception):
+            client = docker.DockerClient(base_url=docker_host, timeout=120)
+            found = client.containers.list(all=True, filters={"label": label})
+            if not found:
+                return
+            for container in found:
+                with contextlib.suppress(Exception):
+                    container.remove(force=True)
 
 
 def _drop_databases(conninfo: str, names: list[str]) -> None:

@@ -55,6 +55,8 @@ class IdempotencyProof:
     first_dump: str
     second_dump: str
     second_apply_error: str = ""
+    jobs_before: tuple[tuple, ...] = ()  # pg_cron's jobs of the database before and after the second apply
+    jobs_after: tuple[tuple, ...] = ()
 
     @property
     def schema_identical(self) -> bool:
@@ -100,6 +102,13 @@ def migration_history(server: Server, dbname: str) -> list[dict]:
 def fingerprint(conn) -> Fingerprint:
     found = queries.one(conn, "table_fingerprint")
     return Fingerprint(found["row_count"], found["checksum"])
+
+
+def scheduled_jobs(conn) -> tuple[tuple, ...]:
+    """The database's pg_cron jobs (none where the server has no pg_cron)."""
+    if conn.execute("select to_regclass('cron.job')").fetchone()[0] is None:
+        return ()
+    return tuple(tuple(job.values()) for job in queries.rows(conn, "scheduled_jobs"))
 
 
 def build_base(workspace: Workspace, provenance: Provenance, people: SeedPlan, *, what: str = "base",
@@ -151,7 +160,7 @@ def build_template(workspace: Workspace, cli: SupabaseCli, migrated: MigratedTem
                           rows=SEEDED_ROWS.get(mode))
         second_push = second.result() if second else None
     with connections.connect(server, name, autocommit=True) as conn:
-        before = fingerprint(conn)
+        before, jobs_before = fingerprint(conn), scheduled_jobs(conn)
     second_apply_error = ""
     try:
         apply_migrations(server, name, migration_files(migrations))
@@ -160,9 +169,9 @@ def build_template(workspace: Workspace, cli: SupabaseCli, migrated: MigratedTem
         progress(f"[{mode}] the raw second apply FAILED: {exc}")
     second_dump = psql.schema_dump(server, name)
     with connections.connect(server, name, autocommit=True) as conn:
-        after = fingerprint(conn)
+        after, jobs_after = fingerprint(conn), scheduled_jobs(conn)
     proof = IdempotencyProof(psql.digest(first_dump), psql.digest(second_dump), before, after, first_dump,
-                             second_dump, second_apply_error)
+                             second_dump, second_apply_error, jobs_before, jobs_after)
     if before.rows and not after.rows:  # recorded in the proof (AC-7); the other tests still need their rows
         progress(f"[{mode}] the second apply lost every row: seeding again, so that only AC-7 reports it")
         load_log(lambda: connections.connect(server, name, autocommit=True), data, rows=SEEDED_ROWS.get(mode))
