@@ -80,7 +80,8 @@ def test_eight_overlapping_cron_runs_store_every_notification_once(server, fresh
                                        "rows returned": sum(returned.values()), "rows stored": sum(in_table.values()),
                                        "duplicates": sum(c - 1 for c in in_table.values() if c > 1),
                                        "errors": len(errors)}))
-    assert errors == [] and len(keys) == NOTIFICATIONS
+    assert errors == [], f"{len(errors)} of {WORKERS} runs failed, first: {errors[0]!r}"
+    assert len(keys) == NOTIFICATIONS
     assert sum(returned.values()) == len(set(keys)) == len(keys)
     assert _difference(returned, keys) == _difference(in_table, keys) == (0, 0, 0)
 
@@ -94,7 +95,8 @@ def test_the_next_nights_overlapping_run_stores_nothing_sent_the_night_before(se
     both = {n.key for n in today} & {n.key for n in tomorrow_due}
     first, errors_today = _overlapping_run(server, fresh_db, today, seed=2)
     second, errors_tomorrow = _overlapping_run(server, fresh_db, tomorrow_due, seed=3)
-    assert (errors_today, errors_tomorrow) == ([], [])
+    failed = errors_today + errors_tomorrow
+    assert failed == [], f"{len(failed)} of {2 * WORKERS} runs failed, first: {failed[0]!r}"
     assert len(both) > 100  # most of tonight's notifications are still the most urgent tomorrow
     assert sum(map(len, first)) == 500
     assert not {k for w in first for k in w} & {k for w in second for k in w}  # nothing stored twice

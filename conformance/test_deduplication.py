@@ -31,7 +31,7 @@ def test_a_second_row_with_the_same_key_raises_unique_violation(superuser, sampl
     assert caught.value.diag.constraint_name == "cert_notification_log_idempotency_key_key"
 
 
-@pytest.mark.requirement("TEST-4", "IMPL-1", "SEC-2")
+@pytest.mark.requirement("TEST-4", "IMPL-1")
 def test_cron_retry_as_service_role_inserts_once_then_returns_cleanly(server, fresh_db, sample):
     with postgrest_session(server, fresh_db) as api:
         with api.request("service_role", commit=True) as conn:
@@ -77,7 +77,7 @@ def test_a_corrected_expiry_date_sends_nothing_again_and_a_renewal_sends_anew(po
     assert (len(first), corrected, len(renewed), rows) == (1, [], 1, 2)
 
 
-@pytest.mark.requirement("AC-3", "TEST-4")
+@pytest.mark.requirement("TEST-4")
 def test_replaying_a_seeded_notification_inserts_nothing(postgrest, sample):
     row = {key: str(sample[key]) for key in ("certification_id", "notification_type", "recipient_id",
                                              "idempotency_key")}

@@ -1,4 +1,4 @@
-"""RULE-3, RULE-2: the database keeps one row per certification, notification type and cycle, whatever key a run
+"""RULE-3: the database keeps one row per certification, notification type and cycle, whatever key a run
 makes (an expiry date corrected between two runs gives another due day, so another key) and however two runs
 overlap: the second waits for the first, then finds its row and is skipped, as a key already there is."""
 
@@ -61,7 +61,7 @@ def _waits_for_a_lock(server, db, pid: int, thread: threading.Thread) -> bool:
     return False
 
 
-@pytest.mark.requirement("RULE-2", "RULE-3")
+@pytest.mark.requirement("RULE-3")
 @pytest.mark.parametrize(("moved", "stored"), [(14, False), (15, True)], ids=["14 days: a correction",
                                                                                "15 days: a new cycle"])
 def test_an_expiry_date_moved_14_days_is_the_same_cycle_and_15_days_a_new_one(server, fresh_db, sample, moved,
