@@ -26,7 +26,7 @@ def _count(server, db, keys):
                             (keys,)).fetchone()[0]
 
 
-@pytest.mark.requirement("TEST-4", "AC-3")
+@pytest.mark.requirement("TEST-4")
 def test_a_batch_killed_mid_transaction_leaves_nothing_and_the_rerun_completes_it(server, fresh_db, evidence):
     with databases.connect(server, fresh_db) as conn:
         batch = cron.not_yet_logged(conn, 500)
@@ -81,7 +81,7 @@ def test_a_migration_failing_partway_leaves_the_database_as_it_was(harness, serv
 
 
 @pytest.mark.exclusive
-@pytest.mark.requirement("TEST-4", "AC-3")
+@pytest.mark.requirement("TEST-4")
 def test_a_server_crash_mid_run_loses_no_committed_row(server, fresh_db, evidence):
     if not server.can_restart:
         pytest.skip(f"the {server.kind} backend cannot crash and restart its server")

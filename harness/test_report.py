@@ -12,6 +12,7 @@ from certlog.model import evidence as records
 from certlog.model.requirements import catalogue
 from certlog.paths import ROOT
 from certlog.plugin import results
+from certlog.plugin.record import failure_message
 from certlog.reporting import report
 from certlog.reporting.verdicts import requirement_verdicts
 
@@ -130,6 +131,26 @@ def test_a_failing_reports_first_screen_is_what_failed_in_words_with_its_require
     assert "- **AC-1** — recipient_id is NOT NULL" in first_screen
     assert "- **AC-1** — invalid write [null recipient_id]" in first_screen
     assert "expected SQLSTATE 23502" in first_screen
+
+
+def test_one_check_failing_in_both_modes_and_under_the_cli_is_one_line_naming_each_place():
+    ev = _failing_run()
+    ev.tests.append(records.TestOutcome(
+        nodeid="conformance/test_supabase_cli.py::test_supabase_test_db » supabase test db: "
+               "cert_notification_log_structure.sql #17: AC-1: recipient_id is NOT NULL",
+        outcome="failed", requirements=["AC-1"], message="pg_prove: #17 failed"))
+    text = report.render(ev, requirement_verdicts(ev.tests, complete=True, collected=ev.run.collected)).markdown
+    first_screen = text[text.index("## What failed"):text.index("## Verdicts at a glance")]
+    line, = [line for line in first_screen.splitlines() if "recipient_id is NOT NULL" in line]
+    assert "`conformance/test_pgtap_suite.py::" in line and "`conformance/test_supabase_cli.py::" in line
+
+
+def test_a_failures_message_is_the_tests_own_without_pytests_explanation():
+    class Report:
+        longrepr = longreprtext = ("    def test_x():\n>       assert errors == [], f'...'\n"
+                                   "E       AssertionError: 2 of 8 runs failed, first: QueryCanceled('timeout')\n"
+                                   "E       assert [QueryCanceled('timeout')] == []\nE         Left contains 2 more items\n")
+    assert failure_message(Report()) == "2 of 8 runs failed, first: QueryCanceled('timeout')"
 
 
 def test_a_requirement_whose_tests_never_ran_reads_not_run_not_not_covered():

@@ -22,4 +22,6 @@ def test_composite_index_is_shown_by_psql_describe(server, catalog_db, evidence)
     lines = [line.strip() for line in section.group(1).splitlines()] if section else []
     index = contract.composite_index
     wanted = rf'"{index.name}" {index.method} \({", ".join(index.columns)}\)'
-    assert any(re.fullmatch(wanted, line) for line in lines), output
+    assert any(re.fullmatch(wanted, line) for line in lines), (
+        f"psql \\d+ shows no index {index.name} {index.method} ({', '.join(index.columns)}); its indexes: "
+        + ("; ".join(lines) or "none"))

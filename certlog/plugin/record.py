@@ -51,6 +51,9 @@ def run_info(settings: Settings, command: str) -> RunInfo:
 def failure_message(report) -> str:
     """What a failed test said: its assertion's message (pytest's `E` lines), else the last line of the report."""
     lines = [line[1:].strip() for line in report.longreprtext.splitlines() if line.startswith("E ")]
+    if lines and lines[0].startswith("AssertionError: "):  # the test's own message: pytest's explanation after it
+        explained = next((i for i, line in enumerate(lines) if line.startswith("assert ")), len(lines))
+        lines = [lines[0].removeprefix("AssertionError: "), *lines[1:explained]]
     return (" ".join(lines) or str(report.longrepr).strip().splitlines()[-1])[:400]
 
 

@@ -123,8 +123,10 @@ def check_name(t: TestOutcome) -> str:
     """A test in words: a pgTAP assertion by its description (without the ids it starts with), a Python test by
     its name (underscores as spaces, its parameters kept)."""
     node, _, sub = t.nodeid.partition(" » ")
-    if sub:
-        return STATED_IDS.sub("", sub.split(": ", 1)[1] if ": " in sub else sub)
+    if sub:  # "<file> [mode] #N: <description>", or "supabase test db: <file> #N: <description>"
+        numbered = re.search(r"#\d+: (.*)$", sub)
+        stated = numbered.group(1) if numbered else (sub.split(": ", 1)[1] if ": " in sub else sub)
+        return STATED_IDS.sub("", stated)
     name = node.rpartition("::")[2].removeprefix("test_")
     base, _, parameters = name.partition("[")
     return base.replace("_", " ") + (f" [{parameters}" if parameters else "")
@@ -156,13 +158,16 @@ def _what_failed(ev: Evidence) -> str:
     failing = [t for t in ev.tests if t.outcome != "passed"]
     if not failing:
         return ""
+    same: dict[tuple[str, str], list[TestOutcome]] = {}  # one check failing in each mode and under the CLI: once
+    for t in failing:
+        same.setdefault((", ".join(t.requirements) or "no requirement", check_name(t)), []).append(t)
     lines = ["## What failed", ""]
-    for t in failing[:40]:
-        ids = ", ".join(t.requirements) or "no requirement"
-        found = " ".join(t.message.split())[:300] or t.outcome
-        lines.append(f"- **{ids}** — {check_name(t)} (`{t.nodeid.partition(' » ')[0]}`): {found}")
-    if len(failing) > 40:
-        lines.append(f"- and {len(failing) - 40} more (the table of tests that did not pass, at the end)")
+    for (ids, name), tests in list(same.items())[:40]:
+        found = " ".join(tests[0].message.split())[:300] or tests[0].outcome
+        where = ", ".join(f"`{node}`" for node in dict.fromkeys(t.nodeid.partition(" » ")[0] for t in tests))
+        lines.append(f"- **{ids}** — {name} ({where}): {found}")
+    if len(same) > 40:
+        lines.append(f"- and {len(same) - 40} more (the table of tests that did not pass, at the end)")
     return "\n".join(lines)
 
 
