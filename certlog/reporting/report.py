@@ -334,10 +334,13 @@ def _pgtap(ev: Evidence) -> str:
 def _linter(ev: Evidence) -> str:
     if not ev.linter:
         return ""
-    rows = [(c.check, c.level, ", ".join(c.offending) or "none", _verdict(ev.outcome(c.by))) for c in ev.linter]
-    return ("## Supabase database linter checks (splinter's rules, as catalog queries)\n\n"
-            + table(["Check", "Level", "Offending objects", "Verdict"], rows)
-            + "\n\n`rls_enabled_no_policy` (INFO) is intended: the table is internal.")
+    rows = [(f"`{c.check}`", c.level, c.source, "; ".join(c.offending) or "none", "yes" if c.fails else "no (listed)",
+             _verdict(ev.outcome(c.by))) for c in ev.linter]
+    return ("## Supabase's advisors (`supabase db advisors`, security and performance) and the kept catalog check\n\n"
+            + table(["Lint", "Level", "From", "Found", "Fails the suite", "Verdict"], rows)
+            + "\n\nEvery lint the advisors reported on the migrated database after its workload, each with its level: "
+              "WARN and ERROR fail, and so does `unindexed_foreign_keys`; the other INFO lints are listed. "
+              "`rls_enabled_no_policy` is intended (the table is internal).")
 
 
 @section("static")

@@ -106,6 +106,15 @@ class SupabaseCli:
         return self._run(["db", "lint", self._remote(dbname), "--level", level,
                           "--fail-on", level, "--schema", "public", "--output-format", "json"])
 
+    def db_advisors(self, dbname: str, exposed_schemas: list[str]) -> CliRun:
+        """`supabase db advisors`: Supabase's own linter (splinter), security and performance, every level, as JSON.
+        The CLI tells its lint session which schemas the API exposes (pgrst.db_schemas) from the project's
+        `[api] schemas`: the scratch project's config names `exposed_schemas` (none given: the CLI's default).
+        It exits 0 whatever it finds (`--fail-on none`): the suite judges the lints (certlog.model.advisors)."""
+        config = f"[api]\nschemas = {json.dumps(exposed_schemas)}\n" if exposed_schemas else None
+        return self._run(["db", "advisors", self._remote(dbname), "--type", "all", "--level", "info",
+                          "--fail-on", "none", "--output-format", "json"], config=config)
+
     def inspect_report(self, dbname: str) -> CliRun:
         """`supabase inspect report`: every `inspect db` report (index-stats, table-stats, outliers, ...) as a CSV
         file, in one run (kept in `files`), and the CLI's verdict on its rules."""
@@ -114,10 +123,13 @@ class SupabaseCli:
             files = {path.name: path.read_text() for path in sorted(Path(out).glob("*/*.csv"))}
         return dataclasses.replace(run, files=files)
 
-    def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None) -> CliRun:
+    def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None,
+             config: str | None = None) -> CliRun:
         with tempfile.TemporaryDirectory(dir=self.scratch, prefix="project-") as project:
             supabase = Path(project, "supabase")
             supabase.mkdir()
+            if config is not None:
+                (supabase / "config.toml").write_text(config)
             if migrations is not None:
                 (supabase / "migrations").symlink_to(migrations.resolve(), target_is_directory=True)
             argv = [str(self.executable), *args, "--workdir", project, "--yes"]
