@@ -23,12 +23,9 @@ def _step(step: str, run, *, expect_failure: bool = False) -> CliStep:
 
 
 def _record(evidence, found: list[advisors.Lint]) -> None:
-    by_name: dict[tuple[str, str], list[advisors.Lint]] = {}
-    for lint in found:
-        by_name.setdefault((lint.name, lint.level), []).append(lint)
     evidence.put(*[LinterCheck(check=name, level=level, offending=[lint.detail for lint in lints],
-                               source="supabase db advisors", fails=lints[0].fails)
-                   for (name, level), lints in sorted(by_name.items())])
+                               source="supabase db advisors", fails=advisors.fails(name, level))
+                   for name, level, lints in advisors.by_lint(found)])
 
 
 @pytest.mark.cli_step("db advisors")
