@@ -11,6 +11,7 @@ test_supabase_advisors.py check what they did.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def _lint_control(harness, cli: SupabaseCli) -> CliRun:
     return cli.db_lint(database)
 
 
-_worked: dict[int, str] = {}  # id(harness) -> its database after the workload
+_worked: dict[int, tuple[weakref.ref, str]] = {}  # id(harness) -> (the harness, its database after the workload)
 _working = threading.Lock()
 
 
@@ -58,9 +59,10 @@ def _worked_database(harness) -> str:
     """A clone of the seeded template given its statistics as a live database has them and then a workload of
     lookups, made once per session: `inspect report` and the advisors both report on it."""
     with _working:
-        if id(harness) not in _worked:
-            _worked[id(harness)] = _work(harness)
-        return _worked[id(harness)]
+        made = _worked.get(id(harness))
+        if made is None or made[0]() is not harness:  # none yet, or an ended session's harness had this id
+            _worked[id(harness)] = made = (weakref.ref(harness), _work(harness))
+        return made[1]
 
 
 def _work(harness) -> str:
