@@ -1,6 +1,6 @@
 """PLAT-3, PERF-2: the Supabase CLI itself (db push, test db, db lint, inspect report) against the stand-in.
 
-The CLI is the pinned npm package (package.json); every command runs for real with --db-url
+The CLI is the pinned npm package (package.json); every command runs for real with --remote=<url>
 over TCP on 127.0.0.1. `supabase test db` runs pg_prove in the CLI's own container image.
 The pushes build the templates; the other commands (certlog.session.cli_steps) run beside the
 other tests, each on a database of its own, and are checked here.
@@ -35,6 +35,7 @@ def test_db_push_applied_every_migration_and_recorded_it(migrated, settings, mod
     versions = [re.match(r"(\d+)_(.*)\.sql$", p.name).groups() for p in migration_files(settings.migrations_dir)]
     history = [(h["version"], h["name"]) for h in migrated[mode].history]
     assert first_push.ok, first_push.output
+    assert "deprecated" not in first_push.output.lower(), first_push.output  # 3.x flags only (--remote=<url>)
     assert history == versions
     assert all(h["statements"] > 0 for h in migrated[mode].history)
 

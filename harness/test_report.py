@@ -27,7 +27,7 @@ def _evidence() -> records.Evidence:
                                     max_ms=0.4, mean_ms=0.2, budget_ms=5, samples_ms=[0.1, 0.2, 0.4]), "t::latency")
     records.put(ev, records.PrivilegeCell(mode="legacy", role="anon", privilege="SELECT", expected=False,
                                           catalog=False, observed="refused (42501)"), "t::privileges")
-    records.put(ev, records.CliInfo(version="2.117.0", executable="node_modules/.bin/supabase", pinned="2.117.0",
+    records.put(ev, records.CliInfo(version="3.1.0", executable="node_modules/.bin/supabase", pinned="3.1.0",
                                     pg_prove_image="pg_prove:3.36"), "session")
     records.put(ev, records.CliStep(step="db push", command="supabase db push", exit_code=0, seconds=0.5,
                                     output="Finished \U0001f389 \U0001f468\u200d\U0001f4bb"), "t::push")
@@ -55,7 +55,7 @@ def test_the_report_shows_the_recording_tests_outcome_and_decides_nothing_itself
     rendered = report.render(ev, requirement_verdicts(ev.tests, complete=True))
     assert "FAIL: not granted; refused (42501)" in rendered.markdown  # what the failed privilege test recorded
     assert "**PASS** (`t::latency`)" in rendered.markdown
-    assert "`2.117.0` (the version package.json pins" in rendered.markdown and "`pg_prove:3.36`" in rendered.markdown
+    assert "`3.1.0` (the version package.json pins" in rendered.markdown and "`pg_prove:3.36`" in rendered.markdown
     assert "$ supabase db push" in rendered.markdown  # every command as run, in its collapsed output
     assert f"**1 of {len(catalogue())} requirements pass.**" in rendered.markdown  # PERF-1 passes, AC-5 fails
 

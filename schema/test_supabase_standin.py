@@ -24,6 +24,7 @@ ROLE_SETTINGS = {
     ("anon", "statement_timeout"): "3s",
     ("authenticated", "statement_timeout"): "8s",
     ("authenticator", "lock_timeout"): "8s",
+    ("authenticator", "pgrst.db_schemas"): "public, graphql_public",
     ("authenticator", "statement_timeout"): "8s",
     ("postgres", "search_path"): '"$user", public, extensions',
 }

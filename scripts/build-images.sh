@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The container images the suite runs, built locally once per machine (no registry is needed):
-#   localhost/certlog-local/postgres:<major>   Debian bookworm + PostgreSQL and pg_cron, the container
-#                                              backend's base (Testcontainers adds pgTAP on top of it)
+#   localhost/certlog-local/postgres:15        Debian bookworm + PostgreSQL 15 and pg_cron, the container
+#                                              backend's base (Testcontainers adds pgTAP and plpgsql_check)
+#   localhost/certlog-local/postgres:17        Debian trixie + PostgreSQL 17 with pg_cron, pgTAP, plpgsql_check
+#                                              and hypopg: hosted Supabase's current major, which the gate's
+#                                              containers step verifies in full
 #   public.ecr.aws/supabase/pg_prove:3.36      what `supabase test db` runs (containers/pg-prove/)
 # Each is built only when podman does not have it yet. Needs podman, runc and debootstrap (Debian, root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_MAJOR="${CERTLOG_PG_MAJOR:-15}"
-BASE_IMAGE="localhost/certlog-local/postgres:${PG_MAJOR}"
+BASE_IMAGE="localhost/certlog-local/postgres:15"  # pg_prove's base too
 PG_PROVE_IMAGE="public.ecr.aws/supabase/pg_prove:3.36"
 RECIPE=2  # raise when the base image's contents change: an older build is then rebuilt
 say() { echo "build-images: $*" >&2; }
@@ -38,31 +40,40 @@ debian_mirror() {  # this machine's Debian mirror (on another distribution, Debi
 
 recipe() { podman image inspect --format '{{index .Labels "certlog.recipe"}}' "$1" 2>/dev/null || true; }
 
-if [ "$(recipe "$BASE_IMAGE")" != "$RECIPE" ]; then
+# build_base IMAGE MAJOR SUITE PACKAGE...: Debian SUITE with PostgreSQL MAJOR and PACKAGEs, unless podman has it
+build_base() {
+  local image=$1 major=$2 suite=$3
+  shift 3
+  [ "$(recipe "$image")" != "$RECIPE" ] || return 0
+  local mirror rootfs
   mirror=$(debian_mirror)
   [ -n "$mirror" ] || { say "no Debian mirror found in /etc/apt/sources*"; exit 3; }
   rootfs=$(mktemp -d /var/tmp/certlog-rootfs.XXXXXX)
-  cleanup_rootfs() { umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs"; }
-  trap cleanup_rootfs EXIT
-  say "building $BASE_IMAGE (debootstrap bookworm, about a minute, once per machine)"
-  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  # shellcheck disable=SC2064  # the path is fixed now
+  trap "umount '$rootfs/proc' 2>/dev/null || true; rm -rf '$rootfs'" EXIT
+  say "building $image (debootstrap $suite, about a minute, once per machine)"
+  debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
   mkdir -p "$rootfs/etc/postgresql-common"
   echo "create_main_cluster = false" > "$rootfs/etc/postgresql-common/createcluster.conf"
   mount -t proc proc "$rootfs/proc"
   chroot "$rootfs" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends postgresql-${PG_MAJOR} postgresql-${PG_MAJOR}-cron >/dev/null 2>&1 \
-    && apt-get clean && rm -rf /var/lib/apt/lists/*"
+    --no-install-recommends $* >/dev/null 2>&1 && apt-get clean && rm -rf /var/lib/apt/lists/*"
   umount "$rootfs/proc"
   install -m 0755 containers/postgres-local/docker-entrypoint.sh "$rootfs/usr/local/bin/docker-entrypoint.sh"
   tar -C "$rootfs" -c . | podman import \
-    --change "ENV PATH=/usr/lib/postgresql/${PG_MAJOR}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --change "ENV PATH=/usr/lib/postgresql/${major}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --change "ENV PGDATA=/var/lib/postgresql/data" --change "EXPOSE 5432" --change "STOPSIGNAL SIGINT" \
     --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' --change 'CMD ["postgres"]' \
     --change "LABEL certlog.recipe=$RECIPE" \
-    - "$BASE_IMAGE" >/dev/null
-  cleanup_rootfs
+    - "$image" >/dev/null
+  umount "$rootfs/proc" 2>/dev/null || true
+  rm -rf "$rootfs"
   trap - EXIT
-fi
+}
+
+build_base "$BASE_IMAGE" 15 bookworm postgresql-15 postgresql-15-cron
+build_base "localhost/certlog-local/postgres:17" 17 trixie postgresql-17 postgresql-17-cron postgresql-17-pgtap \
+  postgresql-17-plpgsql-check postgresql-17-hypopg
 
 if [ "$(recipe "$PG_PROVE_IMAGE")" != "$RECIPE" ]; then
   say "building $PG_PROVE_IMAGE from $BASE_IMAGE with Debian's pg_prove (once per machine)"

@@ -2,7 +2,7 @@
 # One-time set-up, safe to run again, fast when nothing is missing:
 #   - system packages (Debian, as root): PostgreSQL 15 with pgTAP, pg_prove, plpgsql_check (supabase db lint)
 #     and pg_cron (Supabase Cron); podman, runc and debootstrap (a Docker API and the locally built images)
-#   - the locally built container images (scripts/build-images.sh), once per machine
+#   - the locally built container images (scripts/build-images.sh: PostgreSQL 15 and 17, pg_prove), once per machine
 #   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci): node_modules
 #   - .venv with the pinned tox, tox-uv and uv (tox then builds its environments from uv.lock)
 # node_modules, .venv and .tox are links into a per-machine cache ($CERTLOG_CACHE, default ~/.cache/certlog), one

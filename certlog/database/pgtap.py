@@ -70,9 +70,9 @@ def ensure_extension(server: Server, dbname: str) -> str:
 
 
 def run_file(server: Server, dbname: str, path: Path) -> TapRun:
-    argv = [server.tool("psql"), *PSQL_TAP_OPTIONS, "-f", str(path)]
-    env = server.client_env(dbname, TEST_ROLE)
-    out = subprocess.run(argv, capture_output=True, text=True, env=env)
+    psql, env, stdin_only = server.client("psql", dbname, TEST_ROLE)
+    argv = [*psql, *PSQL_TAP_OPTIONS, "-f", "-" if stdin_only else str(path)]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, input=path.read_text() if stdin_only else None)
     run = parse(path.name, out.stdout)
     if out.returncode != 0:
         run.bail = out.stderr.strip() or f"psql exited {out.returncode}"

@@ -12,8 +12,10 @@ from certlog.provision.server import Server
 
 def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None) -> str:
     """Run one SQL file in a single transaction; on any error nothing of it stays."""
-    argv = [server.tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(path)]
-    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
+    psql, env, stdin_only = server.client("psql", dbname, user)
+    argv = [*psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-" if stdin_only else str(path)]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env,
+                         input=path.read_text() if stdin_only else None)
     if out.returncode != 0:
         raise SqlScriptFailed(path.name, out.stderr, out.returncode)
     return out.stdout
@@ -21,8 +23,9 @@ def run_file(server: Server, dbname: str, path: Path, *, user: str | None = None
 
 def run_command(server: Server, dbname: str, command: str, *, user: str | None = None,
                 options: tuple[str, ...] = ()) -> str:
-    argv = [server.tool("psql"), "-X", "-v", "ON_ERROR_STOP=1", *options, "-c", command]
-    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname, user))
+    psql, env, _ = server.client("psql", dbname, user)
+    argv = [*psql, "-X", "-v", "ON_ERROR_STOP=1", *options, "-c", command]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     if out.returncode != 0:
         raise SqlScriptFailed(command, out.stderr, out.returncode)
     return out.stdout
@@ -34,8 +37,9 @@ def describe(server: Server, dbname: str, table: str = "public.cert_notification
 
 
 def schema_dump(server: Server, dbname: str) -> str:
-    argv = [server.tool("pg_dump"), "--schema-only"]
-    out = subprocess.run(argv, capture_output=True, text=True, env=server.client_env(dbname))
+    pg_dump, env, _ = server.client("pg_dump", dbname)
+    out = subprocess.run([*pg_dump, "--schema-only"], capture_output=True, text=True, env=env,
+                         stdin=subprocess.DEVNULL)
     if out.returncode != 0:
         raise SqlScriptFailed("pg_dump --schema-only", out.stderr, out.returncode)
     # pg_dump 15.14+ brackets the dump with \restrict <random key>; the key differs per run.

@@ -145,9 +145,11 @@ class PgTapFile(Record):
 
 
 class LinterCheck(Record):
-    check: str
+    check: str  # the lint's name (Supabase's advisors) or the kept catalog query's
     level: str
     offending: list[str]
+    source: str = "catalog query"  # or "supabase db advisors"
+    fails: bool = True  # whether anything it finds fails the suite (an INFO lint the suite only lists: False)
 
 
 class StaticCheck(Record):

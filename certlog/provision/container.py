@@ -131,6 +131,8 @@ def _run_container(podman: bool, tag: str, command: str, image: str, built: floa
             details={"image": tag, "base_image": image, "image_build_seconds": f"{built:.1f}",
                      "engine": "podman" if podman else "docker", "published": _published(container)},
         )
+        # psql and pg_dump run inside the container: its client tools are the server's major, the host's may not be
+        server.client_container = ("podman" if podman else "docker", container.get_wrapped_container().id)
         server.crash_and_start = lambda: _restart(container, server)
         yield server
     finally:

@@ -27,6 +27,9 @@ class Server:
     tcp_port: int | None = None
     tcp_host: str = "127.0.0.1"
     bindir: str | None = None  # where psql / pg_dump for this server live
+    # (engine CLI, container): run psql / pg_dump inside the server's container, whose client tools are the
+    # server's major (the host's may be older: pg_dump refuses a newer server). None: run them on the host.
+    client_container: tuple[str, str] | None = None
     startup_seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
     # Crash the server (no clean shutdown) and start it again on the same data; None where impossible.
@@ -77,6 +80,20 @@ class Server:
         else:
             env.pop("PGPASSWORD", None)
         return env
+
+    def client(self, name: str, dbname: str, user: str | None = None) -> tuple[list[str], dict[str, str], bool]:
+        """How to run client tool `name` (psql, pg_dump) against `dbname`: (argv to start it, its environment,
+        whether it reads files only from stdin). Inside a container it reaches the server over TCP on the
+        container's own loopback, with the same login (the environment names the variables, no secret on a
+        command line)."""
+        env = self.client_env(dbname, user)
+        if self.client_container is None:
+            return [self.tool(name)], env, False
+        engine, container = self.client_container
+        env.update(PGHOST="127.0.0.1", PGPORT="5432")
+        passed = [arg for var in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD") if var in env
+                  for arg in ("-e", var)]
+        return [engine, "exec", "-i", *passed, container, name], env, True
 
     def tool(self, name: str) -> str:
         if self.bindir:

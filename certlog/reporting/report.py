@@ -189,7 +189,11 @@ def _run(ev: Evidence) -> str:
             ("Machine", r.machine), ("Python", r.python), ("Backend (setting)", r.backend),
             ("Seed", f"{r.seed_rows:,} log rows, seed {r.seed}"), ("Migrations directory", f"`{r.migrations_dir}`")]
     if ev.server:
-        rows += [("PostgreSQL", ev.server.version), ("Backend (used)", ev.server.kind),
+        lacking = [p.piece for p in ev.standin if p.source == "missing"]
+        rows += [("PostgreSQL", ev.server.version),
+                 ("This major verified", f"in part: the server lacks {', '.join(lacking)}" if lacking else
+                  "in full (every extension the suite needs is on the server)"),
+                 ("Backend (used)", ev.server.kind),
                  ("Server start to ready", f"{ev.server.startup_seconds} s")]
         gone = " (removed when the run ended)" if ev.server.kind == "embedded" else ""
         rows += [(k.replace("_", " "), f"`{v}`{gone if k in ('data_directory', 'log') else ''}")
@@ -339,10 +343,13 @@ def _pgtap(ev: Evidence) -> str:
 def _linter(ev: Evidence) -> str:
     if not ev.linter:
         return ""
-    rows = [(c.check, c.level, ", ".join(c.offending) or "none", _verdict(ev.outcome(c.by))) for c in ev.linter]
-    return ("## Supabase database linter checks (splinter's rules, as catalog queries)\n\n"
-            + table(["Check", "Level", "Offending objects", "Verdict"], rows)
-            + "\n\n`rls_enabled_no_policy` (INFO) is intended: the table is internal.")
+    rows = [(f"`{c.check}`", c.level, c.source, "; ".join(c.offending) or "none", "yes" if c.fails else "no (listed)",
+             _verdict(ev.outcome(c.by))) for c in ev.linter]
+    return ("## Supabase's advisors (`supabase db advisors`, security and performance) and the kept catalog check\n\n"
+            + table(["Lint", "Level", "From", "Found", "Fails the suite", "Verdict"], rows)
+            + "\n\nEvery lint the advisors make, run on the migrated database after its workload, with its level and "
+              "what it found: WARN and ERROR fail, and so does `unindexed_foreign_keys`; the other INFO lints are "
+              "listed. `rls_enabled_no_policy` is intended (the table is internal).")
 
 
 @section("static")

@@ -1,14 +1,17 @@
 """The Supabase CLI commands the suite checks, each on a database of its own.
 
-`test db` and the lint read the catalog (a clone of the migrated template); `inspect report`
-reports on a workload over the seeded rows. Each is mostly the CLI working (and, for `test db`,
-its pg_prove container), so a session starts those its collected tests check (marked `cli_step`)
-as soon as its templates are pushed, and runs them beside its other tests
-(certlog.session.background); conformance/test_supabase_cli.py checks what they did.
+`test db`, the lint and the advisors' control read the catalog (a clone of the migrated template);
+`inspect report` and `db advisors` report on one database after a workload over the seeded rows.
+Each is mostly the CLI working (and, for `test db`, its pg_prove container), so a session starts
+those its collected tests check (marked `cli_step`) as soon as its templates are pushed, and runs
+them beside its other tests (certlog.session.background); conformance/test_supabase_cli.py and
+test_supabase_advisors.py check what they did.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,9 +51,21 @@ def _lint_control(harness, cli: SupabaseCli) -> CliRun:
     return cli.db_lint(database)
 
 
-def _inspect(harness, cli: SupabaseCli) -> CliRun:
-    """`supabase inspect report` (every `inspect db` report) after a workload of lookups, on a clone given its
-    statistics as a live database has them."""
+_worked: dict[int, tuple[weakref.ref, str]] = {}  # id(harness) -> (the harness, its database after the workload)
+_working = threading.Lock()
+
+
+def _worked_database(harness) -> str:
+    """A clone of the seeded template given its statistics as a live database has them and then a workload of
+    lookups, made once per session: `inspect report` and the advisors both report on it."""
+    with _working:
+        made = _worked.get(id(harness))
+        if made is None or made[0]() is not harness:  # none yet, or an ended session's harness had this id
+            _worked[id(harness)] = made = (weakref.ref(harness), _work(harness))
+        return made[1]
+
+
+def _work(harness) -> str:
     database = harness.clone("cli_inspect")
     server = harness.server
     with databases.connect(server, database, user="postgres", autocommit=True) as conn:
@@ -64,7 +79,41 @@ def _inspect(harness, cli: SupabaseCli) -> CliRun:
                          prepare=True).fetchall()
         cron.already_sent(conn, seeded)
         conn.execute("select pg_stat_force_next_flush()")
-    return cli.inspect_report(database)
+    return database
+
+
+def _inspect(harness, cli: SupabaseCli) -> CliRun:
+    """`supabase inspect report` (every `inspect db` report) after the workload."""
+    return cli.inspect_report(_worked_database(harness))
+
+
+def _exposed_schemas(harness, database: str) -> list[str]:
+    """The schemas authenticator's pgrst.db_schemas exposes (the stand-in's are hosted Supabase's default)."""
+    with databases.connect(harness.server, database, autocommit=True) as conn:
+        return [row["schema"] for row in queries.rows(conn, "exposed_schemas")]
+
+
+def _advisors(harness, cli: SupabaseCli) -> CliRun:
+    """`supabase db advisors` on the migrated database after the workload (so unused_index judges something),
+    judging the schemas PostgREST exposes there as hosted Supabase's advisors do."""
+    database = _worked_database(harness)
+    return cli.db_advisors(database, _exposed_schemas(harness, database))
+
+
+def _advisors_control(harness, cli: SupabaseCli) -> AdvisorsControl:
+    """The advisors on a copy given one fault per lint they must fail on (advisors_control.sql), and the kept
+    catalog query's verdict on the same copy."""
+    database = harness.clone("cli_advisors_control", seeded=False)
+    with databases.connect(harness.server, database, user="postgres", autocommit=True) as conn:
+        conn.execute(queries.text("advisors_control"))
+        definers = [row["object"] for row in queries.rows(conn, "lint_security_definer_executable")]
+    return AdvisorsControl(cli.db_advisors(database, _exposed_schemas(harness, database)), definers)
+
+
+@dataclass(frozen=True)
+class AdvisorsControl:
+    run: CliRun
+    security_definer_executable: list[str]  # what lint_security_definer_executable.sql finds on the same copy
 
 
 STEPS = {
@@ -72,4 +121,6 @@ STEPS = {
     "db lint": CliTask(("plpgsql_check",), _lint),
     "db lint control": CliTask(("plpgsql_check",), _lint_control),
     "inspect report": CliTask(("pg_stat_statements",), _inspect),
+    "db advisors": CliTask(("pg_stat_statements",), _advisors),
+    "db advisors control": CliTask((), _advisors_control),
 }

@@ -1,6 +1,6 @@
 """The Supabase CLI (npm `supabase`, pinned in package.json), run for real against the server.
 
-Every call gets --db-url (TCP on 127.0.0.1, the run's password) and a scratch project
+Every call gets --remote=<url> (TCP on 127.0.0.1, the run's password) and a scratch project
 directory whose supabase/migrations is the directory under test, so the CLI reads exactly
 the migrations the suite verifies and writes its own files (supabase/.temp) outside the
 repository. `supabase test db` starts the pg_prove container through a Docker API.
@@ -26,8 +26,8 @@ from certlog.errors import CertlogError
 from certlog.provision.janitor import Janitor
 from certlog.provision.server import Server
 
-VERSION = "2.117.0"  # package.json pins it; the evidence shows what actually ran
-PG_PROVE_IMAGE = "public.ecr.aws/supabase/pg_prove:3.36"  # the image CLI 2.117.0 runs for `supabase test db`
+VERSION = "3.1.0"  # package.json pins it; the evidence shows what actually ran
+PG_PROVE_IMAGE = "public.ecr.aws/supabase/pg_prove:3.36"  # the image CLI 3.1.0 (as 2.x) runs for `supabase test db`
 TIMEOUT = 300
 
 
@@ -89,31 +89,47 @@ class SupabaseCli:
             return f"unknown ({type(exc).__name__})"
         return _version(str(self.executable), stat.st_mtime_ns, stat.st_size)
 
+    def _remote(self, dbname: str) -> str:
+        """The target database: 3.x takes it as --remote=<url> (--db-url is deprecated, to be removed in v4)."""
+        return f"--remote={self.server.tcp_url(dbname)}"
+
     def db_push(self, dbname: str, migrations: Path) -> CliRun:
         """`supabase db push`: the CLI's own statement splitter, one transaction per file, history recorded."""
-        return self._run(["db", "push", "--db-url", self.server.tcp_url(dbname)], migrations=migrations)
+        return self._run(["db", "push", self._remote(dbname)], migrations=migrations)
 
     def test_db(self, dbname: str, tests: Path, docker_env: dict[str, str]) -> CliRun:
         """`supabase test db`: pgTAP created if missing, then pg_prove --ext .pg --ext .sql -r in a container."""
-        return self._run(["test", "db", "--db-url", self.server.tcp_url(dbname), str(tests)], env=docker_env)
+        return self._run(["test", "db", self._remote(dbname), str(tests)], env=docker_env)
 
     def db_lint(self, dbname: str, level: str = "warning") -> CliRun:
         """`supabase db lint`: plpgsql_check over every function of the public schema."""
-        return self._run(["db", "lint", "--db-url", self.server.tcp_url(dbname), "--level", level,
+        return self._run(["db", "lint", self._remote(dbname), "--level", level,
                           "--fail-on", level, "--schema", "public", "--output-format", "json"])
+
+    def db_advisors(self, dbname: str, exposed_schemas: list[str]) -> CliRun:
+        """`supabase db advisors`: Supabase's own linter (splinter), security and performance, every level, as JSON.
+        The CLI tells its lint session which schemas the API exposes (pgrst.db_schemas) from the project's
+        `[api] schemas`: the scratch project's config names `exposed_schemas` (none given: the CLI's default).
+        It exits 0 whatever it finds (`--fail-on none`): the suite judges the lints (certlog.model.advisors)."""
+        config = f"[api]\nschemas = {json.dumps(exposed_schemas)}\n" if exposed_schemas else None
+        return self._run(["db", "advisors", self._remote(dbname), "--type", "all", "--level", "info",
+                          "--fail-on", "none", "--output-format", "json"], config=config)
 
     def inspect_report(self, dbname: str) -> CliRun:
         """`supabase inspect report`: every `inspect db` report (index-stats, table-stats, outliers, ...) as a CSV
         file, in one run (kept in `files`), and the CLI's verdict on its rules."""
         with tempfile.TemporaryDirectory(dir=self.scratch, prefix="inspect-") as out:
-            run = self._run(["inspect", "report", "--db-url", self.server.tcp_url(dbname), "--output-dir", out])
+            run = self._run(["inspect", "report", self._remote(dbname), "--output-dir", out])
             files = {path.name: path.read_text() for path in sorted(Path(out).glob("*/*.csv"))}
         return dataclasses.replace(run, files=files)
 
-    def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None) -> CliRun:
+    def _run(self, args: list[str], *, migrations: Path | None = None, env: dict[str, str] | None = None,
+             config: str | None = None) -> CliRun:
         with tempfile.TemporaryDirectory(dir=self.scratch, prefix="project-") as project:
             supabase = Path(project, "supabase")
             supabase.mkdir()
+            if config is not None:
+                (supabase / "config.toml").write_text(config)
             if migrations is not None:
                 (supabase / "migrations").symlink_to(migrations.resolve(), target_is_directory=True)
             argv = [str(self.executable), *args, "--workdir", project, "--yes"]

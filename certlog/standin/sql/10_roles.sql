@@ -30,6 +30,9 @@ begin
   if 'authenticator' = any(created) then
     alter role authenticator set statement_timeout = '8s';
     alter role authenticator set lock_timeout = '8s';
+    -- The schemas PostgREST exposes, in its in-database configuration (hosted Supabase's default set): what
+    -- splinter's API-exposure lints judge (the harness passes them to `supabase db advisors`).
+    alter role authenticator set pgrst.db_schemas = 'public, graphql_public';
     grant anon, authenticated, service_role to authenticator;
     raise notice 'certlog-standin: supplied settings and memberships of authenticator';
   end if;
