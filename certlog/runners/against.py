@@ -1,10 +1,10 @@
 """`certlog bench --against REF`: this tree's migrations against REF's, on one server, in one run.
 
-Both sides are migrated and seeded alike (the same base, the same rows); each side's work is counted by the
-server on a table built for counting (certlog.session.measure) and judged exactly (certlog.model.work: a plan
+Both sides are migrated and seeded alike (the same base, the same rows, one COPY in sent_at order); each side's
+work is counted by the server on that table (certlog.session.measure) and judged exactly (certlog.model.work: a plan
 change or a counter off by more than 10% is "more work" or "less work"); then every workload of
-certlog.cronjob.workloads is timed for both, round by round, alternating which side goes first, so
-both see the same noise. The judgement of the timings per workload is certlog.reporting.comparison's.
+certlog.cronjob.workloads is timed for both, on copies of those tables, round by round, alternating which side
+goes first, so both see the same noise. The judgement of the timings per workload is certlog.reporting.comparison's.
 With timed=False (certlog bench --against --work) only the work is counted.
 """
 
@@ -175,11 +175,9 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print, tim
 
             migrated = build.build_migrated(rig.workspace, rig.cli, rig.base, "legacy", migrations,
                                             what=f"migrated_{label}", progress=progress)
-            counted[label] = count_side(rig, migrated.name, label, say)
-            if timed:
-                made = build.build_template(rig.workspace, rig.cli, migrated, migrations, rig.data,
-                                            what=f"tmpl_{label}", progress=progress)
-                sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=made.name),
+            template, counted[label] = count_side(rig, migrated.name, label, say)
+            if timed:  # timed on a copy of the counted table: seeded alike on both sides
+                sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=template),
                                      rig.stack)
         pinned = None
         if timed:
@@ -216,15 +214,12 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print, tim
     return EXIT_FAILED if slower else EXIT_OK
 
 
-def count_side(rig: Harness, migrated: str, label: str, say) -> WorkScale:
-    """One side's work, counted on a table built for counting from its migrated template."""
+def count_side(rig: Harness, migrated: str, label: str, say) -> tuple[str, WorkScale]:
+    """One side's table built for counting from its migrated template, and its work counted there."""
     say(f"  [{label}] counting each workload's work", flush=True)
     template, seed_cost = measure.measured_template(rig.workspace, migrated, rig.data, what=f"counted_{label}")
-    try:
-        return WorkScale(rows=rig.settings.seed_rows, operations=measure.work_all(rig.workspace, template),
-                         storage=measure.storage(rig.workspace, template), seed=seed_cost)
-    finally:
-        rig.workspace.drop(template)
+    return template, WorkScale(rows=rig.settings.seed_rows, operations=measure.work_all(rig.workspace, template),
+                               storage=measure.storage(rig.workspace, template), seed=seed_cost)
 
 
 def write_work(out: Path, counted: dict[str, WorkScale], judgements: list, *, commit: str, name: str,

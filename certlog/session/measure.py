@@ -8,8 +8,9 @@ parallel streams, whose interleaving, and so the pages each row lands on, change
 
 Per workload (`work_of`): a new connection is warmed with a statement that writes nothing (a backend's first
 statements read catalog pages), then `work_rounds` rounds are counted, each rolled back; a workload that writes
-is counted on a copy of the table of its own, so that no round sees the dead rows of another. Then the plan
-shapes of one more round (auto_explain).
+is counted on a copy of the table of its own, so that no round sees the dead rows of another, where the ids the
+table's default would draw at random are drawn from a fixed series (work_counted_ids.sql). Then the plan shapes
+of one more round (auto_explain).
 """
 
 from __future__ import annotations
@@ -96,6 +97,10 @@ def work_of(workspace: Workspace, template: str, workload: Workload, *, copy: st
     local = workspace.server.kind == "embedded"
     name = copy or workspace.create("work_" + "".join(c for c in workload.name if c.isalnum()), template=template)
     try:
+        if copy is None:
+            with connections.connect(workspace.server, name, autocommit=True) as conn:
+                conn.execute(queries.text("work_counted_ids"))
+                conn.execute("checkpoint")
         with connections.connect(workspace.server, name, autocommit=True) as conn:
             with conn.transaction(force_rollback=True):
                 state = workload.prepare(conn)
