@@ -188,12 +188,23 @@ class IndexUse(Part):
     verdict: str
 
 
+class WorkVerdict(Part):
+    """The gate's comparison of this tree's work with its base's, for one operation."""
+
+    operation: str
+    verdict: str  # same work, more work, less work, other plan
+    said: str
+
+
 class WorkPerOperation(Record):
     """What each hot path costs the server at each scale, the storage, and whether the index set is minimal."""
 
     scales: list[WorkScale]
     hypothetical: list[HypotheticalIndex] = Field(default_factory=list)
     indexes: list[IndexUse] = Field(default_factory=list)
+    repeated: list[str] = Field(default_factory=list)  # operations counted twice in the run, alike both times
+    comparison: list[WorkVerdict] = Field(default_factory=list)  # `certlog bench --against` on this commit
+    comparison_context: str = ""
 
 
 class Measurements(Record):

@@ -4,7 +4,7 @@ verdicts, and a change's counters beside its base's with "more work" / "less wor
 from __future__ import annotations
 
 from certlog.model.evidence import WorkPerOperation, WorkScale
-from certlog.model.work import THRESHOLD, WorkJudgement
+from certlog.model.work import SAME, THRESHOLD, WorkJudgement
 from certlog.reporting.markdown import table
 
 
@@ -105,6 +105,15 @@ def judgement_summary(judgements: list[WorkJudgement]) -> str:
             + f"): a counter differs from the base's by more than {THRESHOLD:.0%}, or the plan changed.")
 
 
+def comparison_markdown(record: WorkPerOperation) -> str:
+    if not record.comparison:
+        return ""
+    rows = [(f"`{v.operation}`", f"**{v.verdict}**" if v.verdict != SAME else v.verdict, v.said)
+            for v in record.comparison]
+    return "\n".join([f"This commit's work against its base (`certlog bench --against`, the gate's bench step): "
+                      f"{record.comparison_context}", "", table(["Operation", "Work", "Figures"], rows)])
+
+
 def scales_markdown(record: WorkPerOperation) -> str:
     """Everything measured per scale, for evidence.md and reports/bench/work.md."""
     scales = record.scales
@@ -121,4 +130,9 @@ def scales_markdown(record: WorkPerOperation) -> str:
                   hypothetical_table(record)]
     if record.indexes:
         parts += ["", "Each real index and what it is for:", "", index_table(record)]
+    if record.repeated:
+        parts += ["", "Counted twice in this run, on two copies, with the same figures and plans: "
+                  + ", ".join(f"`{r}`" for r in record.repeated) + "."]
+    if record.comparison:
+        parts += ["", comparison_markdown(record)]
     return "\n".join(parts)
