@@ -63,6 +63,7 @@ def _comparison(settings) -> tuple[list[WorkVerdict], str]:
 
 
 @pytest.mark.requirement("WORK-1")
+@pytest.mark.needs("pg_stat_statements", "auto_explain")
 def test_every_hot_path_costs_the_same_work_each_time_it_is_counted(harness, settings, counted, work,
                                                                     index_verdicts, evidence):
     template, seed_cost = counted
@@ -83,6 +84,7 @@ def test_every_hot_path_costs_the_same_work_each_time_it_is_counted(harness, set
 
 
 @pytest.mark.requirement("WORK-2")
+@pytest.mark.needs("pg_stat_statements", "auto_explain", "hypopg")
 def test_no_hypothetical_index_lowers_a_hot_paths_cost_by_more_than_10_percent(index_verdicts):
     found, _ = index_verdicts
     assert found, "hypopg is not installed on this server (Debian: postgresql-15-hypopg)"
@@ -91,6 +93,7 @@ def test_no_hypothetical_index_lowers_a_hot_paths_cost_by_more_than_10_percent(i
 
 
 @pytest.mark.requirement("WORK-2")
+@pytest.mark.needs("pg_stat_statements", "auto_explain")
 def test_each_real_index_is_used_by_a_hot_path_or_needed_by_a_constraint(index_verdicts):
     _, uses = index_verdicts
     idle = [u.index for u in uses if not u.used_by and u.needed_for == "nothing else"]
