@@ -121,6 +121,12 @@ def _purge(conn) -> dict:
             "sql": queries.text("postgrest_rpc_purge")}
 
 
+def _certification(conn) -> dict:
+    """A seeded certification whose deletion takes its logged notifications with it (ON DELETE CASCADE)."""
+    return {"id": calls.seeded(conn, 1)[0].certification_id, "nothing": uuid.UUID(int=0),
+            "sql": queries.text("delete_certification")}
+
+
 def _purge_run(conn, state: dict, _args) -> int:
     return conn.execute(state["sql"], {"before": state["before"]}).fetchone()[0]
 
@@ -147,4 +153,8 @@ WORKLOADS = (
     Workload("retention_purge[oldest-night]", 10, _purge, _purge_run, lambda s, r: r == s["removed"],
              statement=lambda state, _: (state["sql"], {"before": state["before"]}), writes=True,
              warm=lambda state: (state["sql"], {"before": state["nothing"]})),
+    Workload("certification_deleted[cascade]", 50, _certification,
+             lambda conn, state, _args: conn.execute(state["sql"], {"id": state["id"]}).rowcount,
+             lambda s, r: r == 1, statement=lambda state, _: (state["sql"], {"id": state["id"]}), writes=True,
+             warm=lambda state: (state["sql"], {"id": state["nothing"]})),
 )

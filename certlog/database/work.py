@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +121,20 @@ def shapes(conn, role: str, statement: str, params=None) -> Shapes:
                   sum(_examined(p["Plan"]) for p in plans))
 
 
+LITERALS = re.compile(r"'(?:[^']|'')*'(?:::[\w ]+(?:\[\])?)?|\$\d+|\b\d+(?:\.\d+)?\b")
+
+
 def shape(node: dict) -> str:
+    """Node type, index and relation, the index's condition with its values left out (its columns' order is
+    the index's), children in order."""
     label = node["Node Type"]
     if node.get("Index Name"):
         label += f" using {node['Index Name']}"
     if node.get("Relation Name"):
         label += f" on {node['Relation Name']}"
+    for key in ("Index Cond", "Recheck Cond"):
+        if node.get(key):
+            label += f" [{LITERALS.sub('?', node[key])}]"
     children = node.get("Plans", [])
     return label + (f" ({', '.join(shape(c) for c in children)})" if children else "")
 
