@@ -1,4 +1,5 @@
-"""The cron job's database work, timed: what the benchmarks measure, defined once.
+"""The cron job's database work, timed and counted: what the benchmarks measure, defined once (with the nightly
+retention purge and the deletion of a certification, whose log rows go by cascade).
 
 Each workload runs as the Edge Function's requests do (service_role, role switched for the
 transaction). `prepare` runs once per database (untimed), `setup` before each round (untimed),

@@ -14,6 +14,12 @@ def _n(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}" if digits or value != int(value) else f"{int(value):,}"
 
 
+def _cpu(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    return "under 10 (the clock's tick)" if ms == 0 else _n(ms)
+
+
 def operations_table(scales: list[WorkScale]) -> str:
     """Each hot path at each scale: per round, the counters, the server's execution time, the plan's name."""
     rows = []
@@ -25,9 +31,9 @@ def operations_table(scales: list[WorkScale]) -> str:
             spread = "; ".join(f"{k} {v}" for k, v in op.spread.items())
             rows.append((f"`{name}`", _n(scale.rows), _n(op.buffers), _n(op.rows), _n(op.rows_examined),
                          _n(op.wal_bytes), _n(op.wal_records), f"{op.exec_ms:.3f}",
-                         _n(op.cpu_ms, 1) if op.cpu_ms is not None else "", f"`{op.fingerprint}`",
+                         _cpu(op.cpu_ms), f"`{op.fingerprint}`",
                          spread or "identical"))
-    return table(["Operation", "Table rows", "Buffers (hit+read)", "Rows", "Rows examined", "WAL bytes",
+    return table(["Operation", "Table rows", "Buffers (hit+read)", "Rows returned", "Rows examined", "WAL bytes",
                   "WAL records", "Server ms", "Server CPU ms", "Plan", "Rounds differ"], rows)
 
 

@@ -66,7 +66,8 @@ def verdicts(workspace: Workspace, template: str,
             if conn.execute("select 1 from pg_available_extensions where name = %s", (EXTENSION,)).fetchone():
                 conn.execute(f"create extension if not exists {EXTENSION} schema extensions")
                 columns = [r["name"] for r in queries.rows(conn, "hypo_candidate_columns")]
-                found = [_verdict(conn, op, statement, params, columns)
+                real = {tuple(r["columns"]): r["index"] for r in queries.rows(conn, "index_purposes")}
+                found = [_verdict(conn, op, statement, params, columns, real)
                          for op, statement, params in _targets(conn)]
             uses = _uses(conn, operations)
     finally:
@@ -74,20 +75,23 @@ def verdicts(workspace: Workspace, template: str,
     return found, uses
 
 
-def _verdict(conn, operation: str, statement: str, params: dict, columns: list[str]) -> HypotheticalIndex:
+def _verdict(conn, operation: str, statement: str, params: dict, columns: list[str],
+             real: dict[tuple[str, ...], str]) -> HypotheticalIndex:
     cost, _ = _cost(conn, statement, params)
-    best, best_cost = "", cost
+    best, best_cost, best_columns = "", cost, ()
     for chosen in candidates(columns):
         conn.execute("select extensions.hypopg_reset()")
         conn.execute("select * from extensions.hypopg_create_index(%s)",
                      (f"create index on public.cert_notification_log ({', '.join(chosen)})",))
         found, used = _cost(conn, statement, params)
         if found < best_cost and any("btree_cert_notification_log" in u or u.startswith("<") for u in used):
-            best, best_cost = f"({', '.join(chosen)})", found
+            best, best_cost, best_columns = f"({', '.join(chosen)})", found, chosen
     conn.execute("select extensions.hypopg_reset()")
     saving = (cost - best_cost) / cost if cost else 0.0
     verdict = (f"needs {best}: saves {saving:.0%}" if saving > THRESHOLD else
                f"no index saves more than {THRESHOLD:.0%}")
+    if best_columns in real:
+        verdict += f" (the best has the columns of {real[best_columns]}: only hypopg's smaller size estimate)"
     return HypotheticalIndex(operation=operation, cost=round(cost, 2), best_index=best, best_cost=round(best_cost, 2),
                              saving=round(saving, 4), verdict=verdict)
 
