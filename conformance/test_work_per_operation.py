@@ -75,6 +75,7 @@ def test_every_hot_path_costs_the_same_work_each_time_it_is_counted(harness, set
                                   indexes=index_verdicts[1], repeated=[a.name for a in again],
                                   comparison=comparison, comparison_context=context))
     assert [w.name for w in work] == [w.name for w in WORKLOADS]
+    assert not [f"{w.name}: {w.error}" for w in work if w.error]
     first = {w.name: w for w in work}
     for second in again:
         judged = judge(first[second.name], second, threshold=0)

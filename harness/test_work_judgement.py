@@ -40,3 +40,10 @@ def test_the_table_and_summary_show_both_sides_and_the_verdict():
     assert "100 / 300" in text and "**more work**: buffers 100 -> 300 (x3.00)" in text
     assert "1 of 2 operations do other work" in judgement_summary(judgements)
     assert "Same work" in judgement_summary(judge_all([_op()], [_op()]))
+
+
+def test_a_change_whose_statement_fails_is_judged_failed_not_compared():
+    broken = _op().model_copy(update={"error": "UndefinedFunction: function x() does not exist"})
+    assert judge(_op(), broken).verdict == "failed" and "the change's statement failed" in judge(_op(), broken).line()
+    assert judge(broken, _op()).verdict == "not compared"
+    assert "**failed**" in judgement_table([judge(_op(), broken)], base="main", head="this tree")

@@ -139,6 +139,7 @@ class OperationWork(Part):
     fingerprint: str  # of the plan shapes below
     plans: list[str]  # "<executions> x <shape>" of every plan it ran
     spread: dict[str, str] = Field(default_factory=dict)  # a counter whose rounds differed: its range
+    error: str = ""  # its statement failed: nothing was counted
 
 
 class StorageRow(Part):

@@ -16,6 +16,7 @@ from certlog.model.evidence import OperationWork
 THRESHOLD = 0.10
 JUDGED = ("buffers", "rows", "rows_examined", "wal_bytes")
 MORE, LESS, OTHER_PLAN, SAME = "more work", "less work", "other plan", "same work"
+FAILED, NOT_COMPARED = "failed", "not compared"  # the change's statement failed; the base's did
 
 
 def fingerprint(plans: Iterable[str]) -> str:
@@ -48,6 +49,10 @@ class WorkJudgement:
 
     @property
     def verdict(self) -> str:
+        if self.head.error:
+            return FAILED
+        if self.base.error:
+            return NOT_COMPARED
         if any(d.head > d.base for d in self.differences):
             return MORE
         if self.differences:
@@ -59,6 +64,10 @@ class WorkJudgement:
         return self.verdict != SAME
 
     def line(self) -> str:
+        if self.head.error or self.base.error:
+            side = "change" if self.head.error else "base"
+            return f"{self.verdict.upper():>10}  {self.name}: the {side}'s statement failed: " + (
+                self.head.error or self.base.error)
         said = "; ".join(d.text() for d in self.differences)
         if self.plan_changed:
             said = "; ".join(s for s in (said, f"plan {self.base.fingerprint} -> {self.head.fingerprint}") if s)
@@ -68,6 +77,8 @@ class WorkJudgement:
 
 
 def judge(base: OperationWork, head: OperationWork, threshold: float = THRESHOLD) -> WorkJudgement:
+    if base.error or head.error:
+        return WorkJudgement(base.name, base, head, (), False)
     differences = []
     for counter in JUDGED:
         before, after = float(getattr(base, counter)), float(getattr(head, counter))

@@ -28,6 +28,9 @@ def operations_table(scales: list[WorkScale]) -> str:
             op = next((o for o in scale.operations if o.name == name), None)
             if op is None:
                 continue
+            if op.error:
+                rows.append((f"`{name}`", _n(scale.rows), *[""] * 8, f"**failed**: {op.error}"))
+                continue
             spread = "; ".join(f"{k} {v}" for k, v in op.spread.items())
             rows.append((f"`{name}`", _n(scale.rows), _n(op.buffers), _n(op.rows), _n(op.rows_examined),
                          _n(op.wal_bytes), _n(op.wal_records), f"{op.exec_ms:.3f}",
@@ -88,6 +91,9 @@ def judgement_table(judgements: list[WorkJudgement], *, base: str, head: str) ->
     """A change's counters beside its base's; a plan change or a counter off by more than THRESHOLD called out."""
     rows = []
     for j in judgements:
+        if j.base.error or j.head.error:
+            rows.append((f"`{j.name}`", "", "", "", "", "", f"**{j.verdict}**: {j.line().split(': ', 1)[1]}"))
+            continue
         said = "; ".join(d.text() for d in j.differences)
         if j.plan_changed:
             said = "; ".join(s for s in (said, f"plan `{j.base.fingerprint}` -> `{j.head.fingerprint}`") if s)

@@ -23,7 +23,7 @@ import psycopg
 from certlog.cronjob.workloads import WORKLOADS, Workload
 from certlog.errors import EXIT_FAILED, EXIT_OK, UsageError
 from certlog.model.evidence import WorkScale
-from certlog.model.work import judge_all
+from certlog.model.work import FAILED, judge_all
 from certlog.paths import ROOT
 from certlog.reporting import comparison
 from certlog.reporting import work as work_report
@@ -199,7 +199,7 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print, tim
     if not timed:
         (out / "compare-work.md").write_text(f"# Work: this tree against {name}\n\n{context}\n\n{work_md}")
         say(f"certlog bench: {out / 'compare-work.md'}, {out / 'work-compare.json'}")
-        return EXIT_OK
+        return EXIT_FAILED if any(j.verdict == FAILED for j in work_judgements) else EXIT_OK
     extra = {"rows": settings.seed_rows, "seed": settings.seed}
     comparison.benchmark_json(out / "base.json", sides["base"].samples, ref=commit, extra=extra)
     comparison.benchmark_json(out / "head.json", sides["head"].samples, ref="HEAD", extra=extra)

@@ -20,6 +20,8 @@ import statistics
 import uuid
 from collections.abc import Iterable
 
+import psycopg
+
 from certlog.cronjob.workloads import WORKLOADS, Workload
 from certlog.database import connections, queries, work
 from certlog.database.seed import SeedPlan
@@ -135,9 +137,19 @@ def work_all(workspace: Workspace, template: str, workloads: Iterable[Workload] 
     """Every workload's counters: the reading ones on one shared copy, each writing one on a copy of its own."""
     shared = workspace.create("work_reads", template=template)
     try:
-        return [work_of(workspace, template, w, copy=None if w.writes else shared) for w in workloads]
+        return [_counted_or_failed(workspace, template, w, None if w.writes else shared) for w in workloads]
     finally:
         workspace.drop(shared)
+
+
+def _counted_or_failed(workspace: Workspace, template: str, workload: Workload, copy: str | None) -> OperationWork:
+    """A workload whose statement fails (a change that broke it) is recorded as failed, with the error."""
+    try:
+        return work_of(workspace, template, workload, copy=copy)
+    except psycopg.Error as exc:
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        return OperationWork(name=workload.name, rounds=0, buffers=0, rows=0, wal_bytes=0, wal_records=0,
+                             rows_examined=0, exec_ms=0, fingerprint="", plans=[], error=error)
 
 
 def storage(workspace: Workspace, template: str) -> list[StorageRow]:
