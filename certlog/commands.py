@@ -46,12 +46,16 @@ COMMANDS = (
     Command("contract", "checks, or rewrites, what derives from the table contract, the commands and the settings",
             "[--write]", (Option(("--write",), {"action": "store_true",
                                                  "help": "rewrite the derived files instead of checking them"}),)),
-    Command("bench", "the benchmarks; a change against its base; against this machine's baseline (a comparison "
-            "fails beyond its threshold)", "[--against [REF] | --compare] [--fail 25%]",
+    Command("bench", "the benchmarks; a change against its base, its work counted and timed; against this machine's "
+            "baseline (a comparison fails beyond its threshold); --work counts each hot path's work alone "
+            "(reports/bench/work.md)", "[--against [REF] | --compare] [--work] [--fail 25%]",
             (Option(("--against",), {"metavar": "REF", "nargs": "?", "const": "merge-base", "default": None,
                                      "help": "compare this tree's migrations with REF's (default: the merge base "
                                              "with main), interleaved on one server"}),
              Option(("--compare",), {"action": "store_true", "help": "compare with this machine's saved baseline"}),
+             Option(("--work",), {"action": "store_true",
+                                  "help": "count each hot path's work (buffers, rows, WAL, plans), no timing: at "
+                                          "CERTLOG_BENCH_SCALES, or with --against on both sides"}),
              Option(("--fail",), {"default": None, "help": "threshold, a percentage, e.g. 25%% (default: 25%%)"}))),
     Command("mutants", "the suite against every broken migration of mutants/catalogue.toml; --diagnose runs each "
             "through the whole suite and tabulates the requirements it turned FAIL against those it declares "

@@ -59,7 +59,9 @@ def steps(settings: Settings) -> list[GateStep]:
                                "plpgsql_check), through Testcontainers on a podman-served Docker API: the Supabase CLI "
                                "steps, the cron migration, pgTAP and the advisors included",
              ((*PY, "certlog", "verify", "-q"),), env=container, defaults={"CERTLOG_NIGHTS": str(SHORT_NIGHTS)}),
-        GateStep("bench", "the benchmarks of this tree's migrations against the merge base's, interleaved",
+        GateStep("bench", "this tree's migrations against the merge base's: each hot path's work counted by the "
+                          "server (a plan change or a counter off by more than 10% is more or less work), and timed, "
+                          "interleaved",
              ((*PY, "certlog", "bench", "--against"),)),
         GateStep("suite", "schema and conformance on the embedded PostgreSQL 15 (the Supabase CLI, pgTAP, the upgrade "
                           "chain, a simulated year of cron runs), and in the same session every benchmark of `bench/` "

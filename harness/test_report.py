@@ -149,7 +149,8 @@ def test_a_failures_message_is_the_tests_own_without_pytests_explanation():
     class Report:
         longrepr = longreprtext = ("    def test_x():\n>       assert errors == [], f'...'\n"
                                    "E       AssertionError: 2 of 8 runs failed, first: QueryCanceled('timeout')\n"
-                                   "E       assert [QueryCanceled('timeout')] == []\nE         Left contains 2 more items\n")
+                                   "E       assert [QueryCanceled('timeout')] == []\n"
+                                   "E         Left contains 2 more items\n")
     assert failure_message(Report()) == "2 of 8 runs failed, first: QueryCanceled('timeout')"
 
 

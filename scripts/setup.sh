@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up, safe to run again, fast when nothing is missing:
 #   - system packages (Debian, as root): PostgreSQL 15 with pgTAP, pg_prove, plpgsql_check (supabase db lint)
-#     and pg_cron (Supabase Cron); podman, runc and debootstrap (a Docker API and the locally built images)
+#     pg_cron (Supabase Cron) and hypopg (the index set's hypothetical indexes); podman, runc and debootstrap (a
+#     Docker API and the locally built images)
 #   - the locally built container images (scripts/build-images.sh: PostgreSQL 15 and 17, pg_prove), once per machine
 #   - the Supabase CLI and Deno, pinned in package.json / package-lock.json (npm ci): node_modules
 #   - .venv with the pinned tox, tox-uv and uv (tox then builds its environments from uv.lock)
@@ -34,7 +35,8 @@ if [ "$(id -u)" != 0 ] && ! { command -v debootstrap >/dev/null && command -v po
 fi
 
 wanted=("postgresql-${PG_MAJOR}" "postgresql-${PG_MAJOR}-pgtap" "libtap-parser-sourcehandler-pgtap-perl"
-        "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" podman debootstrap)
+        "postgresql-${PG_MAJOR}-plpgsql-check" "postgresql-${PG_MAJOR}-cron" "postgresql-${PG_MAJOR}-hypopg"
+        podman debootstrap)
 # podman's runtime: Debian's runc, unless one is there already (Docker's containerd.io ships its own runc and
 # conflicts with the package: installing it would remove Docker)
 command -v runc >/dev/null || wanted+=(runc)

@@ -118,6 +118,96 @@ class Latency(Record):
     samples_ms: list[float]
 
 
+class Part(BaseModel):
+    """A part of a record (not stamped on its own)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OperationWork(Part):
+    """One hot path's work per round, as the server counted it (certlog.session.measure)."""
+
+    name: str
+    rounds: int
+    buffers: float  # shared buffers hit + read
+    rows: float  # returned or written
+    wal_bytes: float
+    wal_records: float
+    rows_examined: int  # by the scans of every plan it ran (auto_explain), nested ones included
+    exec_ms: float  # the server's own execution time (pg_stat_statements), beside the counters, not judged
+    cpu_ms: float | None = None  # the server process's CPU time, where it is this machine's
+    fingerprint: str  # of the plan shapes below
+    plans: list[str]  # "<executions> x <shape>" of every plan it ran
+    spread: dict[str, str] = Field(default_factory=dict)  # a counter whose rounds differed: its range
+    error: str = ""  # its statement failed: nothing was counted
+
+
+class StorageRow(Part):
+    relation: str
+    kind: str  # table, btree, brin, ...
+    bytes: int
+    bytes_per_row: float
+    btree_height: int | None = None
+
+
+class SeedCost(Part):
+    """Loading the log rows (one COPY, triggers off, as the seed does), per 10 000 rows."""
+
+    rows: int
+    buffers_per_10k: float
+    wal_bytes_per_10k: float
+    wal_records_per_10k: float
+    exec_ms_per_10k: float
+    cpu_seconds_per_10k: list[float] = Field(default_factory=list)  # one per load: the host's noise
+
+
+class WorkScale(Part):
+    rows: int
+    operations: list[OperationWork]
+    storage: list[StorageRow]
+    seed: SeedCost | None = None
+    source: str = "this run"  # or where a scale measured outside the run comes from
+
+
+class HypotheticalIndex(Part):
+    """hypopg's answer for one hot path: the best hypothetical one- or two-column index and what it saves."""
+
+    operation: str
+    cost: float  # the planner's total cost today
+    best_index: str  # the hypothetical index that lowered it most ("" if none did)
+    best_cost: float
+    saving: float  # fraction of the cost
+    verdict: str
+
+
+class IndexUse(Part):
+    """Why one real index is there: the hot paths whose plans use it, or what else needs it."""
+
+    index: str
+    used_by: list[str]
+    needed_for: str
+    verdict: str
+
+
+class WorkVerdict(Part):
+    """The gate's comparison of this tree's work with its base's, for one operation."""
+
+    operation: str
+    verdict: str  # same work, more work, less work, other plan
+    said: str
+
+
+class WorkPerOperation(Record):
+    """What each hot path costs the server at each scale, the storage, and whether the index set is minimal."""
+
+    scales: list[WorkScale]
+    hypothetical: list[HypotheticalIndex] = Field(default_factory=list)
+    indexes: list[IndexUse] = Field(default_factory=list)
+    repeated: list[str] = Field(default_factory=list)  # operations counted twice in the run, alike both times
+    comparison: list[WorkVerdict] = Field(default_factory=list)  # `certlog bench --against` on this commit
+    comparison_context: str = ""
+
+
 class Measurements(Record):
     """A reliability measurement: what was done and what was found, as named numbers."""
 
@@ -182,6 +272,7 @@ class Evidence(BaseModel):
     privileges: list[PrivilegeCell] = Field(default_factory=list)
     plans: list[Plan] = Field(default_factory=list)
     latency: Latency | None = None
+    work: WorkPerOperation | None = None
     reliability: list[Measurements] = Field(default_factory=list)
     bad_inputs: list[BadInput] = Field(default_factory=list)
     pgtap: list[PgTapFile] = Field(default_factory=list)

@@ -185,7 +185,8 @@ def _needed_extensions(request):
     reason = (f"the server ({harness.server_version}) lacks the extension(s) {', '.join(missing)} this check needs")
     if set(missing) <= allowed:
         pytest.skip(reason)
-    pytest.fail(reason + "; on Debian: make setup installs postgresql-15-plpgsql-check and postgresql-15-cron",
+    pytest.fail(reason + "; on Debian: make setup installs postgresql-15-plpgsql-check, postgresql-15-cron and "
+                "postgresql-15-hypopg",
                 pytrace=False)
 
 

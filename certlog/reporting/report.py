@@ -22,7 +22,7 @@ import markdown as markdown_lib
 from certlog.model.contract import TABLE_PRIVILEGES, load
 from certlog.model.evidence import Evidence, TestOutcome
 from certlog.paths import ROOT, write_atomically
-from certlog.reporting import plots
+from certlog.reporting import plots, work
 from certlog.reporting.markdown import code, details, table
 from certlog.reporting.verdicts import RequirementVerdict
 
@@ -304,6 +304,13 @@ def _latency(ev: Evidence) -> str:
     return (f"## Dedup lookup latency (`{lat.statement}`, as service_role, round trip)\n\n"
             + table(["Lookups", "p50 ms", "p95 ms", "p99 ms", "max ms", "budget ms", "Verdict (p99 < budget)"], rows)
             + "\n\n" + code(histogram) + f"\n\n![Dedup lookup latency histogram]({LATENCY_CHART})")
+
+
+@section("work")
+def _work(ev: Evidence) -> str:
+    if not ev.work:
+        return "## Work per operation\n\n" + NOT_RECORDED
+    return f"## Work per operation {_judged(ev, ev.work.by)}\n\n{work.scales_markdown(ev.work)}"
 
 
 @section("reliability")

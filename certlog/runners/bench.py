@@ -4,6 +4,8 @@
   certlog bench --against [REF] this tree's migrations against REF's, interleaved (certlog.runners.against)
   certlog bench --compare       against the baseline committed for this kind of machine in bench/baselines/<machine>/
                                 (a first run on a new kind of machine saves one beside its reports)
+  certlog bench --work          each hot path's work, counted by the server, at CERTLOG_BENCH_SCALES (runners.work);
+                                with --against, both sides' work only, untimed
 
 Both comparisons judge each benchmark the same way (certlog.reporting.comparison); --against writes
 reports/bench/compare.md and compare.png (and both sides' pytest-benchmark JSON), --compare
@@ -35,12 +37,20 @@ def machine_key() -> str:
     return f"{slug}-{host.cores()}c"
 
 
-def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, say=print) -> int:
+def run(settings: Settings, *, against: str | None, compare: bool, fail: str | None, work: bool = False,
+        say=print) -> int:
     check_arguments(settings, against, compare, fail)
+    if compare and work:
+        raise UsageError("--work counts work at CERTLOG_BENCH_SCALES or, with --against, on both sides; "
+                         "a machine's baseline holds timings only")
     if against is not None:
         from certlog.runners import against as change
 
-        return change.run(settings, None if against == "merge-base" else against, fail, say=say)
+        return change.run(settings, None if against == "merge-base" else against, fail, say=say, timed=not work)
+    if work:
+        from certlog.runners import work as counted
+
+        return counted.run(settings, say=say)
     out = settings.report_dir / "bench"
     out.mkdir(parents=True, exist_ok=True)
     current = out / "bench.json"
@@ -142,4 +152,4 @@ def write_scale_report(bench_json: Path, out_dir: Path) -> Path:
 
 
 def command(settings: Settings, args, extra: list[str]) -> int:
-    return run(settings, against=args.against, compare=args.compare, fail=args.fail)
+    return run(settings, against=args.against, compare=args.compare, fail=args.fail, work=args.work)

@@ -79,7 +79,8 @@ def ensure_pgtap(bindir: Path) -> None:
 
 
 NEEDS = {"pg_cron": "create extension if not exists pg_cron"}  # extension -> how a migration asks for it
-OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements", "auto_explain")  # not in the wheels' servers
+# not in the wheels' servers
+OPTIONAL_HERE = ("pg_cron", "plpgsql_check", "pg_stat_statements", "auto_explain", "hypopg")
 
 
 def _run_major(settings: Settings, major: int, bindir: str, scratch: Path) -> MajorResult:
