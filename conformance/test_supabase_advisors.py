@@ -11,7 +11,7 @@ from certlog.model import advisors
 from certlog.model.evidence import CliStep, LinterCheck
 
 CONTROL_FAULTS = {  # lint -> the object advisors_control.sql gives it
-    "unindexed_foreign_keys": "cert_notification_log_recipient_id_fkey",
+    "unindexed_foreign_keys": "certlog_control_child_parent_id_fkey",
     "function_search_path_mutable": "public.certlog_control_mutable",
     "rls_disabled_in_public": "public.certlog_control_exposed",
 }
