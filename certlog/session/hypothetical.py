@@ -3,9 +3,11 @@ index against what uses or needs it.
 
 For every hot path's statement (as EXPLAIN sees it: the statements functions and triggers run are explained in
 the form certlog/database/sql/hypo_*.sql gives them), the planner's cost today is compared with its cost beside
-each hypothetical btree of one column or two (every ordered pair of the table's columns). A saving above
-THRESHOLD would call for that index. Each real index earns its place when a counted hot path's plan uses it,
-or when it backs a constraint or covers a foreign key.
+each hypothetical btree of one column or two (every ordered pair of the table's columns) that is not a real
+index's columns already: hypopg estimates a hypothetical index's size as if freshly built, so a copy of a real
+index (grown by inserts, one level taller at 5 000 000 rows) looks up to 11% cheaper without being a new index.
+A saving above THRESHOLD would call for that index. Each real index earns its place when a counted hot path's
+plan uses it, or when it backs a constraint or covers a foreign key.
 """
 
 from __future__ import annotations
@@ -78,20 +80,20 @@ def verdicts(workspace: Workspace, template: str,
 def _verdict(conn, operation: str, statement: str, params: dict, columns: list[str],
              real: dict[tuple[str, ...], str]) -> HypotheticalIndex:
     cost, _ = _cost(conn, statement, params)
-    best, best_cost, best_columns = "", cost, ()
+    best, best_cost = "", cost
     for chosen in candidates(columns):
+        if chosen in real:  # not a new index: hypopg would only estimate a fresh copy of a real one smaller
+            continue
         conn.execute("select extensions.hypopg_reset()")
         conn.execute("select * from extensions.hypopg_create_index(%s)",
                      (f"create index on public.cert_notification_log ({', '.join(chosen)})",))
         found, used = _cost(conn, statement, params)
         if found < best_cost and any("btree_cert_notification_log" in u or u.startswith("<") for u in used):
-            best, best_cost, best_columns = f"({', '.join(chosen)})", found, chosen
+            best, best_cost = f"({', '.join(chosen)})", found
     conn.execute("select extensions.hypopg_reset()")
     saving = (cost - best_cost) / cost if cost else 0.0
     verdict = (f"needs {best}: saves {saving:.0%}" if saving > THRESHOLD else
-               f"no index saves more than {THRESHOLD:.0%}")
-    if best_columns in real:
-        verdict += f" (the best has the columns of {real[best_columns]}: only hypopg's smaller size estimate)"
+               f"no new index saves more than {THRESHOLD:.0%}")
     return HypotheticalIndex(operation=operation, cost=round(cost, 2), best_index=best, best_cost=round(best_cost, 2),
                              saving=round(saving, 4), verdict=verdict)
 
