@@ -13,7 +13,7 @@ import json
 import pytest
 
 from certlog.cronjob.workloads import WORKLOADS
-from certlog.model.evidence import WorkPerOperation, WorkScale, WorkVerdict
+from certlog.model.evidence import HypotheticalIndex, WorkPerOperation, WorkScale, WorkVerdict
 from certlog.model.work import THRESHOLD, judge
 from certlog.paths import ROOT
 from certlog.repository import head
@@ -49,13 +49,16 @@ def index_verdicts(harness, counted, work):
     return hypothetical.verdicts(harness.workspace, counted[0], work) if counted else None
 
 
-def _far_end() -> list[WorkScale]:
+def _far_end() -> tuple[list[WorkScale], list[HypotheticalIndex]]:
+    """The scale curve's far end, and hypopg's verdicts there (each named with its scale)."""
     if not FAR_END.exists():
-        return []
-    scales = WorkPerOperation.model_validate_json(FAR_END.read_text()).scales
-    return [s.model_copy(update={"source": s.source if s.source != "this run" else
-                                 "counted outside the suite (`CERTLOG_BENCH_SCALES=5000000 certlog bench --work`), "
-                                 f"kept in {FAR_END.relative_to(ROOT)}"}) for s in scales]
+        return [], []
+    kept = WorkPerOperation.model_validate_json(FAR_END.read_text())
+    scales = [s.model_copy(update={"source": s.source if s.source != "this run" else
+                                   "counted outside the suite (`CERTLOG_BENCH_SCALES=5000000 certlog bench --work`), "
+                                   f"kept in {FAR_END.relative_to(ROOT)}"}) for s in kept.scales]
+    rows = ", ".join(f"{s.rows:,} rows" for s in kept.scales)
+    return scales, [h.model_copy(update={"operation": f"{h.operation} at {rows}"}) for h in kept.hypothetical]
 
 
 def _comparison(settings) -> tuple[list[WorkVerdict], str]:
@@ -78,7 +81,8 @@ def test_every_hot_path_costs_the_same_work_each_time_it_is_counted(harness, set
     comparison, context = _comparison(settings)
     scale = WorkScale(rows=harness.data.rows, operations=work, storage=measure.storage(harness.workspace, template),
                       seed=seed_cost)
-    evidence.put(WorkPerOperation(scales=[scale, *_far_end()], hypothetical=index_verdicts[0],
+    far_scales, far_verdicts = _far_end()
+    evidence.put(WorkPerOperation(scales=[scale, *far_scales], hypothetical=[*index_verdicts[0], *far_verdicts],
                                   indexes=index_verdicts[1], repeated=[a.name for a in again],
                                   comparison=comparison, comparison_context=context))
     assert [w.name for w in work] == [w.name for w in WORKLOADS]

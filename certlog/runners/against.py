@@ -34,7 +34,7 @@ from certlog.session.harness import Harness
 from certlog.settings import Settings
 from certlog.standin.postgrest import claims, postgrest_session
 
-WARMUP = 3
+WARMUP = 3  # rounds per side before the timed ones; fewer for a workload of few rounds (a tenth of them)
 
 
 def resolve(ref: str | None) -> tuple[str, str]:
@@ -64,7 +64,8 @@ def _context(commit: str, name: str, same: bool, settings: Settings, pinned: boo
         + (f"this tree, commit {tree['id'][:12]}"
            + (" with uncommitted changes to the migrations" if tree["dirty"] else "")
            if ours else f"the migrations of {settings.migrations_dir} (CERTLOG_MIGRATIONS_DIR)") + ".",
-        "The two sides' migrations are byte for byte the same." if same else "The two sides' migrations differ.",
+        "The two sides' migrations are byte for byte the same (their work was counted once)." if same else
+        "The two sides' migrations differ.",
         f"Each side's table holds {settings.seed_rows:,} log rows (CERTLOG_SEED_ROWS), seeded alike.",
         "Rounds interleaved (base, change, base, ...) on one server, in one run." if pinned is not None else
         "Work counted only, not timed.",
@@ -139,7 +140,7 @@ def time_both(base: _Side, head: _Side, workload: Workload, threshold: float) ->
         for side in (base, head):
             side.request()
             side.state = workload.prepare(side.conn)
-            for _ in range(WARMUP):
+            for _ in range(min(WARMUP, max(1, workload.rounds // 10))):
                 side.round(workload)
             side.samples[workload.name] = []
         for i in range(workload.rounds):
@@ -168,16 +169,23 @@ def run(settings: Settings, ref: str | None, fail: str | None, *, say=print, tim
         same = _sql_files(base_migrations) == _sql_files(settings.migrations_dir)
         say(f"certlog bench: this tree's migrations against {name} ({commit[:12]}), "
             + (f"threshold +{threshold:.0%}" if timed else "work counted, not timed"), flush=True)
-        sides = {}
-        for label, migrations in (("base", base_migrations), ("head", settings.migrations_dir)):
+        sides, templates = {}, {}
+        # Identical migrations are counted once: the counters are the server's, the same every run for the same
+        # migrations (README, Benchmarks); both sides are still timed, each on a copy of its own.
+        built = (("head", settings.migrations_dir),) if same else (("base", base_migrations),
+                                                                    ("head", settings.migrations_dir))
+        for label, migrations in built:
             def progress(message: str, label: str = label) -> None:
                 say(f"  [{label}] {message}")
 
             migrated = build.build_migrated(rig.workspace, rig.cli, rig.base, "legacy", migrations,
                                             what=f"migrated_{label}", progress=progress)
-            template, counted[label] = count_side(rig, migrated.name, label, say)
-            if timed:  # timed on a copy of the counted table: seeded alike on both sides
-                sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=template),
+            templates[label], counted[label] = count_side(rig, migrated.name, label, say)
+        if same:
+            templates["base"], counted["base"] = templates["head"], counted["head"]
+        if timed:  # timed on copies of the counted tables: seeded alike on both sides
+            for label in ("base", "head"):
+                sides[label] = _Side(rig.server, rig.workspace.create(f"bench_{label}", template=templates[label]),
                                      rig.stack)
         pinned = None
         if timed:

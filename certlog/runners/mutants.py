@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certlog.errors import CertlogError
+from certlog.gate_steps import WORK_CHECKS
 from certlog.model.requirements import FAIL, NOT_RUN
 from certlog.paths import ROOT, TABLE_MIGRATION, migration_files
 from certlog.reporting import diagnosis
@@ -131,6 +132,8 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path, diagnose: bool) ->
     args = ["-m", "not repository"]
     if not whole and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
+    if not whole:  # counting every hot path's work costs seconds; what a mutant breaks, other tests catch first
+        args += ["--deselect", WORK_CHECKS]
     first = PGTAP_GROUP if mutant.pgtap else (UPGRADE_CHAIN,) if mutant.upgrade_only else ()
     provided = dataclasses.replace(_worker["provided"], lazy=not whole)  # a whole run builds everything at once
     outcome = run_session(settings, provided, "mutants", extra=tuple(args), stop_after_first=not whole,
