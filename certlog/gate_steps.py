@@ -15,6 +15,7 @@ from certlog.settings import SHORT_NIGHTS, Settings
 PY = [sys.executable, "-m"]
 FUNCTIONS = ROOT / "supabase" / "functions"
 DENO_CONFIG = FUNCTIONS / "deno.json"
+WORK_CHECKS = "conformance/test_work_per_operation.py"
 # pyproject's pytest addopts but --benchmark-skip, which would outrank the suite step's --benchmark-disable
 SUITE_ADDOPTS = " ".join(option for option in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
                          ["ini_options"]["addopts"].split() if option != "--benchmark-skip")
