@@ -31,7 +31,7 @@ BROKEN_FUNCTION = ("create function public.certlog_broken() returns int language
 @dataclass(frozen=True)
 class CliTask:
     needs: tuple[str, ...]  # server extensions it cannot run without (its test is skipped or fails without them)
-    run: Callable  # (harness, cli) -> CliRun
+    run: Callable  # (harness, cli) -> CliRun, or what its tests check (the advisors control: AdvisorsControl)
 
 
 def _test_db(harness, cli: SupabaseCli) -> CliRun:
