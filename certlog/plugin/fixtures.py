@@ -427,13 +427,6 @@ def cli_step(request, cli_steps):
     """What the step named by the test's cli_step marker did; a machine that cannot run it (no Docker API, say)
     ends the session with one line and its exit code, as every such lack does."""
     step = request.node.get_closest_marker("cli_step").args[0]
-    server = provided(request.config, ProvidedServer)
-    if server is not None and server.lazy:  # made when asked: the steps of the module's next tests start beside it
-        harness = request.getfixturevalue("harness")
-        siblings = {m.args[0] for item in request.session.items if item.path == request.node.path
-                    for m in item.iter_markers("cli_step")} - {step}
-        request.getfixturevalue("background").prefetch(cli_steps, [
-            s for s in STEPS if s in siblings and set(STEPS[s].needs) <= harness.available_extensions])
     try:
         return cli_steps[step]
     except CertlogError as exc:
