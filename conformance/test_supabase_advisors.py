@@ -31,7 +31,7 @@ def _record(evidence, found: list[advisors.Lint]) -> None:
 @pytest.mark.cli_step("db advisors")
 @pytest.mark.requirement("PLAT-2")
 def test_advisors_report_nothing_at_warn_or_above(cli_step, evidence):
-    run = cli_step
+    run = cli_step.run
     evidence.put(_step("db advisors", run))
     assert run.ok, run.output
     found = advisors.lints(run.json())
@@ -40,12 +40,12 @@ def test_advisors_report_nothing_at_warn_or_above(cli_step, evidence):
     assert failing == [], "\n".join(failing)
 
 
-@pytest.mark.cli_step("db advisors control")
+@pytest.mark.cli_step("db advisors")
 @pytest.mark.requirement("PLAT-2")
 def test_advisors_fail_on_an_unindexed_foreign_key_a_mutable_search_path_and_an_exposed_table(cli_step, evidence):
     """advisors_control.sql's faults: each is a failing lint, and the table in a schema PostgREST does not expose
     is not (the API-exposure lints read the exposed schemas, as on hosted Supabase)."""
-    run = cli_step.run
+    run = cli_step.control
     evidence.put(_step("db advisors (control: faults)", run, expect_failure=True))
     assert run.ok, run.output
     failing = advisors.failing(advisors.lints(run.json()))
@@ -55,10 +55,10 @@ def test_advisors_fail_on_an_unindexed_foreign_key_a_mutable_search_path_and_an_
     assert "certlog_control_unexposed" not in run.output
 
 
-@pytest.mark.cli_step("db advisors control")
+@pytest.mark.cli_step("db advisors")
 @pytest.mark.requirement("PLAT-2")
 def test_the_kept_catalog_check_finds_a_security_definer_function_clients_can_run(cli_step):
     """The advisors of CLI 3.1.0 have no lint for it (hosted Supabase's 0028/0029): the catalog query stays."""
     assert cli_step.security_definer_executable == ["certlog_control_definer() by anon",
                                                     "certlog_control_definer() by authenticated"]
-    assert "certlog_control_definer" not in cli_step.run.output
+    assert "certlog_control_definer" not in cli_step.control.output

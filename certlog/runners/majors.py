@@ -158,7 +158,8 @@ def markdown(results: list[MajorResult]) -> str:
         if r.failed:
             out += ["", f"## PostgreSQL {r.major}: failed", "", *[f"- {n}" for n in r.failed]]
         if r.skipped or r.not_applied:
-            out += ["", f"## PostgreSQL {r.major}: not verified on this major (the server lacks it; verified on 15)",
+            out += ["", f"## PostgreSQL {r.major}: not verified on this major (the server lacks it; verified on 15 "
+                        "and 17)",
                     "", *[f"- migration not applied: `{n}`" for n in r.not_applied],
                     *[f"- skipped: {reason}" for reason in sorted(set(r.skipped))]]
     return "\n".join(out) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from certlog.cronjob import calls as cron
@@ -31,7 +32,7 @@ BROKEN_FUNCTION = ("create function public.certlog_broken() returns int language
 @dataclass(frozen=True)
 class CliTask:
     needs: tuple[str, ...]  # server extensions it cannot run without (its test is skipped or fails without them)
-    run: Callable  # (harness, cli) -> CliRun
+    run: Callable  # (harness, cli) -> CliRun, or what its tests check (the advisors: Advisors)
 
 
 def _test_db(harness, cli: SupabaseCli) -> CliRun:
@@ -93,27 +94,32 @@ def _exposed_schemas(harness, database: str) -> list[str]:
         return [row["schema"] for row in queries.rows(conn, "exposed_schemas")]
 
 
-def _advisors(harness, cli: SupabaseCli) -> CliRun:
+@dataclass(frozen=True)
+class Advisors:
+    run: CliRun  # on the migrated database after the workload
+    control: CliRun  # on a copy given one fault per lint they must fail on (advisors_control.sql)
+    security_definer_executable: list[str]  # what lint_security_definer_executable.sql finds on that copy
+
+
+def _advisors(harness, cli: SupabaseCli) -> Advisors:
     """`supabase db advisors` on the migrated database after the workload (so unused_index judges something),
-    judging the schemas PostgREST exposes there as hosted Supabase's advisors do."""
-    database = _worked_database(harness)
-    return cli.db_advisors(database, _exposed_schemas(harness, database))
+    judging the schemas PostgREST exposes there as hosted Supabase's advisors do; beside it, the same on the
+    control copy (one step: a mutation session, which makes a step when a test asks, waits for both at once)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="certlog-advisors-control") as pool:
+        control = pool.submit(_advisors_control, harness, cli)
+        database = _worked_database(harness)
+        run = cli.db_advisors(database, _exposed_schemas(harness, database))
+        control_run, definers = control.result()
+    return Advisors(run, control_run, definers)
 
 
-def _advisors_control(harness, cli: SupabaseCli) -> AdvisorsControl:
-    """The advisors on a copy given one fault per lint they must fail on (advisors_control.sql), and the kept
-    catalog query's verdict on the same copy."""
+def _advisors_control(harness, cli: SupabaseCli) -> tuple[CliRun, list[str]]:
+    """The advisors on a copy given advisors_control.sql's faults, and the kept catalog query's verdict there."""
     database = harness.clone("cli_advisors_control", seeded=False)
     with databases.connect(harness.server, database, user="postgres", autocommit=True) as conn:
         conn.execute(queries.text("advisors_control"))
         definers = [row["object"] for row in queries.rows(conn, "lint_security_definer_executable")]
-    return AdvisorsControl(cli.db_advisors(database, _exposed_schemas(harness, database)), definers)
-
-
-@dataclass(frozen=True)
-class AdvisorsControl:
-    run: CliRun
-    security_definer_executable: list[str]  # what lint_security_definer_executable.sql finds on the same copy
+    return cli.db_advisors(database, _exposed_schemas(harness, database)), definers
 
 
 STEPS = {
@@ -121,6 +127,5 @@ STEPS = {
     "db lint": CliTask(("plpgsql_check",), _lint),
     "db lint control": CliTask(("plpgsql_check",), _lint_control),
     "inspect report": CliTask(("pg_stat_statements",), _inspect),
-    "db advisors": CliTask(("pg_stat_statements",), _advisors),
-    "db advisors control": CliTask((), _advisors_control),
+    "db advisors": CliTask((), _advisors),  # the workload needs no extension (inspect report reads pg_stat_statements)
 }
