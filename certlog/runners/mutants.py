@@ -132,8 +132,8 @@ def _run_one(mutant: Mutant, migrations: Path, reports: Path, diagnose: bool) ->
     args = ["-m", "not repository"]
     if not whole and not mutant.pgtap:
         args += ["--deselect", CLI_TEST_DB]  # pg_prove through the CLI is needed only where pgTAP must catch it
-    if not whole:  # counting every hot path's work costs seconds; what a mutant breaks, other tests catch first
-        args += ["--deselect", WORK_CHECKS]
+    if not diagnose:  # counting every hot path's work costs seconds a run: the suite counts the unmutated
+        args += ["--deselect", WORK_CHECKS]  # migrations' work, and what a mutant breaks other tests catch first
     first = PGTAP_GROUP if mutant.pgtap else (UPGRADE_CHAIN,) if mutant.upgrade_only else ()
     provided = dataclasses.replace(_worker["provided"], lazy=not whole)  # a whole run builds everything at once
     outcome = run_session(settings, provided, "mutants", extra=tuple(args), stop_after_first=not whole,
