@@ -21,10 +21,11 @@ def explain(conn, statement: str, params=None, *, analyze: bool = True) -> dict:
     return row[0][0]
 
 
-def explain_nested(conn, statement: str, params=None, *, role: str = "service_role") -> list[dict]:
-    """The plans of the statements run inside functions that `statement` calls (auto_explain, sent back as
-    NOTICEs), with the statement itself run as PostgREST runs it: role switched for the transaction.
-    `conn` must be a superuser connection (LOAD); everything is rolled back."""
+def auto_explained(conn, statement: str, params=None, *, role: str, claims: str | None = None,
+                   timing: bool = True) -> list[dict]:
+    """Every plan `statement` executes, nested statements included (auto_explain, sent back as NOTICEs), run as
+    PostgREST runs it: role (and JWT claims, if given) switched for the transaction; the switch's own plan left
+    out. `conn` must be a superuser connection (LOAD); everything is rolled back."""
     found: list[dict] = []
 
     def collect(diag) -> None:
@@ -32,19 +33,30 @@ def explain_nested(conn, statement: str, params=None, *, role: str = "service_ro
         if "plan:" in message:
             found.append(json.loads(message.split("plan:", 1)[1]))
 
+    settings = {"log_min_duration": "0", "log_analyze": "on", "log_timing": "on" if timing else "off",
+                "log_nested_statements": "on", "log_format": "json", "log_level": "notice"}
     conn.add_notice_handler(collect)
     try:
         with conn.transaction(force_rollback=True):
             conn.execute("load 'auto_explain'")
-            for setting, value in (("log_min_duration", "0"), ("log_analyze", "on"), ("log_nested_statements", "on"),
-                                   ("log_format", "json"), ("log_level", "notice")):
+            for setting, value in settings.items():
                 conn.execute(f"set local auto_explain.{setting} = '{value}'")
             conn.execute("select set_config('role', %s, true)", (role,))
-            conn.execute(statement, params).fetchall()
+            if claims is not None:
+                conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
+            cur = conn.execute(statement, params)
+            if cur.description:
+                cur.fetchall()
     finally:
         conn.remove_notice_handler(collect)
-    # auto_explain also logs the statements the caller sent (they name pgrst_* or set_config): not those
-    return [p for p in found if not any(word in p.get("Query Text", "") for word in ("pgrst", "set_config"))]
+    return [p for p in found if "set_config" not in p.get("Query Text", "")]
+
+
+def explain_nested(conn, statement: str, params=None, *, role: str = "service_role") -> list[dict]:
+    """The plans of the statements run inside functions that `statement` calls, not the statement itself
+    (auto_explain also logs what the caller sent: it names pgrst_*)."""
+    return [p for p in auto_explained(conn, statement, params, role=role)
+            if "pgrst" not in p.get("Query Text", "")]
 
 
 def nodes(plan: dict) -> Iterator[PlanNode]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certlog.database import queries
+from certlog.database.plans import auto_explained
 
 SWITCH = "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
 SCANS = ("Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Function Scan")
@@ -94,28 +95,7 @@ def cost(conn, role: str, statement: str, params=None, *, local: bool = True) ->
 def shapes(conn, role: str, statement: str, params=None) -> Shapes:
     """Every plan `statement` executes (auto_explain, nested statements included), as shapes: node types,
     index and relation names, children in order (the join order); and the rows its scans examined."""
-    found: list[dict] = []
-
-    def collect(diag) -> None:
-        message = diag.message_primary or ""
-        if "plan:" in message:
-            found.append(json.loads(message.split("plan:", 1)[1]))
-
-    conn.add_notice_handler(collect)
-    try:
-        with conn.transaction(force_rollback=True):
-            conn.execute("load 'auto_explain'")
-            for setting, value in (("log_min_duration", "0"), ("log_analyze", "on"), ("log_timing", "off"),
-                                   ("log_nested_statements", "on"), ("log_format", "json"),
-                                   ("log_level", "notice")):
-                conn.execute(f"set local auto_explain.{setting} = '{value}'")
-            conn.execute(SWITCH, (role, _claims(role)))
-            cur = conn.execute(statement, params)
-            if cur.description:
-                cur.fetchall()
-    finally:
-        conn.remove_notice_handler(collect)
-    plans = [p for p in found if "set_config" not in p.get("Query Text", "")]
+    plans = auto_explained(conn, statement, params, role=role, claims=_claims(role), timing=False)
     counted = Counter(shape(p["Plan"]) for p in plans)
     return Shapes(tuple(sorted(f"{n} x {s}" for s, n in counted.items())),
                   sum(_examined(p["Plan"]) for p in plans))
